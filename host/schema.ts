@@ -1,0 +1,208 @@
+// Kata's agent protocol (proto/types.proto, proto/agent.proto) loaded with protobufjs:
+// decodes the core's protobuf output into objects and gives them the exact protojson
+// shape Go prints (protojson EmitUnpopulated), which is what users and tests compare.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import protobuf from "protobufjs";
+
+export type IPFamilyName = "v4" | "v6";
+
+export interface IPAddress {
+  family: number;
+  address: string;
+  mask: string;
+}
+
+export interface Interface {
+  device: string;
+  name: string;
+  IPAddresses: IPAddress[];
+  /** uint64: protobufjs gives a Long when the value does not fit a double exactly. */
+  mtu: number | protobuf.Long;
+  hwAddr: string;
+  devicePath: string;
+  type: string;
+  rawFlags: number;
+}
+
+export interface Route {
+  dest: string;
+  gateway: string;
+  device: string;
+  source: string;
+  scope: number;
+  family: number;
+  flags: number;
+  mtu: number;
+}
+
+export interface ARPNeighbor {
+  toIPAddress: IPAddress | null;
+  device: string;
+  lladdr: string;
+  state: number;
+  flags: number;
+}
+
+export interface Messages {
+  Interface: Interface;
+  Route: Route;
+  ARPNeighbor: ARPNeighbor;
+  Interfaces: { Interfaces: Interface[] };
+  Routes: { Routes: Route[] };
+  ARPNeighbors: { ARPNeighbors: ARPNeighbor[] };
+  UpdateInterfaceRequest: { interface: Interface | null };
+  UpdateRoutesRequest: { routes: { Routes: Route[] } | null };
+  AddARPNeighborsRequest: { neighbors: { ARPNeighbors: ARPNeighbor[] } | null };
+}
+
+export type MessageKind = keyof Messages;
+
+export interface IPAddressJson {
+  family: IPFamilyName;
+  address: string;
+  mask: string;
+}
+
+export interface InterfaceJson {
+  device: string;
+  name: string;
+  IPAddresses: IPAddressJson[];
+  mtu: string;
+  hwAddr: string;
+  devicePath: string;
+  type: string;
+  rawFlags: number;
+}
+
+export interface RouteJson {
+  dest: string;
+  gateway: string;
+  device: string;
+  source: string;
+  scope: number;
+  family: IPFamilyName;
+  flags: number;
+  mtu: number;
+}
+
+export interface ARPNeighborJson {
+  toIPAddress: IPAddressJson | null;
+  device: string;
+  lladdr: string;
+  state: number;
+  flags: number;
+}
+
+export interface MessagesJson {
+  Interface: InterfaceJson;
+  Route: RouteJson;
+  ARPNeighbor: ARPNeighborJson;
+  Interfaces: { Interfaces: InterfaceJson[] };
+  Routes: { Routes: RouteJson[] };
+  ARPNeighbors: { ARPNeighbors: ARPNeighborJson[] };
+  UpdateInterfaceRequest: { interface: InterfaceJson | null };
+  UpdateRoutesRequest: { routes: { Routes: RouteJson[] } | null };
+  AddARPNeighborsRequest: { neighbors: { ARPNeighbors: ARPNeighborJson[] } | null };
+}
+
+const fullNames: Record<MessageKind, string> = {
+  Interface: "types.Interface",
+  Route: "types.Route",
+  ARPNeighbor: "types.ARPNeighbor",
+  Interfaces: "grpc.Interfaces",
+  Routes: "grpc.Routes",
+  ARPNeighbors: "grpc.ARPNeighbors",
+  UpdateInterfaceRequest: "grpc.UpdateInterfaceRequest",
+  UpdateRoutesRequest: "grpc.UpdateRoutesRequest",
+  AddARPNeighborsRequest: "grpc.AddARPNeighborsRequest",
+};
+
+/** The repository root: the nearest directory above this module holding package.json
+ * (this file runs from host/ as TypeScript and from dist/host/ once compiled). */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("katanet schema: no package.json above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+// Parsed from source text rather than protobuf.loadSync, whose file access goes through
+// a dynamic require that Deno does not provide. types.proto comes first so agent.proto's
+// import is already satisfied when the root resolves.
+function loadRoot(): protobuf.Root {
+  const protoDir = join(repositoryRoot(), "proto");
+  const root = new protobuf.Root();
+  for (const file of ["types.proto", "agent.proto"]) {
+    protobuf.parse(readFileSync(join(protoDir, file), "utf8"), root);
+  }
+  return root.resolveAll();
+}
+
+let root: protobuf.Root | undefined;
+const types = new Map<MessageKind, protobuf.Type>();
+
+/** The protobufjs type of one agent message (loaded once, on first use). */
+export function messageType(kind: MessageKind): protobuf.Type {
+  let type = types.get(kind);
+  if (!type) {
+    root ??= loadRoot();
+    type = root.lookupType(fullNames[kind]);
+    types.set(kind, type);
+  }
+  return type;
+}
+
+export function decode<K extends MessageKind>(kind: K, bytes: Uint8Array): Messages[K] {
+  return messageType(kind).decode(bytes) as unknown as Messages[K];
+}
+
+export function encode<K extends MessageKind>(kind: K, message: Messages[K]): Uint8Array {
+  return messageType(kind).encode(message as unknown as protobuf.Message).finish();
+}
+
+/** Go's protojson view (EmitUnpopulated): every field in field-number order, zero scalars
+ * present, [] for an empty repeated field, null for an unset message, enum names, 64-bit
+ * integers as decimal strings. */
+export function toProtoJson<K extends MessageKind>(kind: K, message: Messages[K]): MessagesJson[K] {
+  return messageToJson(messageType(kind), message as unknown as Record<string, unknown>) as MessagesJson[K];
+}
+
+const fieldsInWireOrder = new Map<protobuf.Type, protobuf.Field[]>();
+
+function messageToJson(type: protobuf.Type, message: Record<string, unknown>): Record<string, unknown> {
+  let fields = fieldsInWireOrder.get(type);
+  if (!fields) {
+    fields = [...type.fieldsArray].sort((a, b) => a.id - b.id);
+    fieldsInWireOrder.set(type, fields);
+  }
+  const json: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = message[field.name];
+    json[field.name] = field.repeated
+      ? ((value as unknown[] | null | undefined) ?? []).map((item) => valueToJson(field, item))
+      : valueToJson(field, value);
+  }
+  return json;
+}
+
+const sixtyFourBitTypes = new Set(["int64", "uint64", "sint64", "fixed64", "sfixed64"]);
+
+function valueToJson(field: protobuf.Field, value: unknown): unknown {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobuf.Type) {
+    return value == null ? null : messageToJson(resolved, value as Record<string, unknown>);
+  }
+  if (resolved instanceof protobuf.Enum) {
+    const number = (value as number | null | undefined) ?? 0;
+    // protojson prints a number for a value the enum does not name.
+    return resolved.valuesById[number] ?? number;
+  }
+  if (sixtyFourBitTypes.has(field.type)) return String(value ?? 0);
+  return value ?? field.typeDefault;
+}
