@@ -1,0 +1,139 @@
+// The few libc calls katanet needs, behind one interface for Node (koffi) and Deno
+// (Deno.dlopen). Each runtime file only binds symbols; error handling lives here so both
+// runtimes report failures identically. Loaded with a top-level await so callers can stay
+// synchronous, which entering a namespace requires (no await between setns calls).
+
+import { Errno, errnoName } from "./errno.ts";
+
+/** Raw libc bindings: results are libc's (-1 on failure, then `errno()` says why). */
+export interface Libc {
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, address: Uint8Array): number;
+  setsockopt(fd: number, level: number, option: number, value: Uint8Array): number;
+  sendto(fd: number, data: Uint8Array, flags: number, address: Uint8Array): number;
+  /** Receives into `into` itself (no copy); the result may exceed its length with MSG_TRUNC. */
+  recv(fd: number, into: Uint8Array, flags: number): number;
+  /** `path` is NUL-terminated. */
+  open(path: Uint8Array, flags: number): number;
+  close(fd: number): number;
+  setns(fd: number, nstype: number): number;
+  ioctl(fd: number, request: number, argument: Uint8Array): number;
+  readlink(path: Uint8Array, into: Uint8Array): number;
+  /** Address of the first byte of `bytes`, for structs that carry pointers (ifreq.ifr_data). */
+  addressOf(bytes: Uint8Array): bigint;
+  errno(): number;
+  strerror(errno: number): string;
+}
+
+export class SysError extends Error {
+  readonly code: string;
+  constructor(
+    readonly call: string,
+    readonly errno: number,
+    readonly subject: string,
+    description: string,
+  ) {
+    const code = errnoName(errno);
+    super(`${call}(${subject}) failed: ${code} (${description})`);
+    this.name = "SysError";
+    this.code = code;
+  }
+}
+
+const O_RDONLY = 0;
+const O_CLOEXEC = 0o2000000;
+const PATH_MAX = 4096;
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+const cString = (text: string): Uint8Array => textEncoder.encode(`${text}\0`);
+
+/** Checked libc calls: each throws `SysError` naming the call and its subject. */
+export class Sys {
+  constructor(private readonly libc: Libc) {}
+
+  socket(domain: number, type: number, protocol: number): number {
+    return this.checked("socket", `${domain}, ${type}, ${protocol}`, () => this.libc.socket(domain, type, protocol));
+  }
+
+  bind(fd: number, address: Uint8Array): void {
+    this.checked("bind", `fd ${fd}`, () => this.libc.bind(fd, address));
+  }
+
+  setsockopt(fd: number, level: number, option: number, value: Uint8Array): void {
+    this.checked("setsockopt", `fd ${fd}, level ${level}, option ${option}`, () =>
+      this.libc.setsockopt(fd, level, option, value),
+    );
+  }
+
+  setsockoptInt(fd: number, level: number, option: number, value: number): void {
+    const cell = new Uint8Array(4);
+    new DataView(cell.buffer).setInt32(0, value, true);
+    this.setsockopt(fd, level, option, cell);
+  }
+
+  sendto(fd: number, data: Uint8Array, flags: number, address: Uint8Array): number {
+    return this.checked("sendto", `fd ${fd}, ${data.length} bytes`, () => this.libc.sendto(fd, data, flags, address));
+  }
+
+  recv(fd: number, into: Uint8Array, flags: number): number {
+    return this.checked("recv", `fd ${fd}`, () => this.libc.recv(fd, into, flags));
+  }
+
+  /** Opens read-only and close-on-exec: only namespace files are opened, never written. */
+  openReadOnly(path: string): number {
+    const encoded = cString(path);
+    return this.checked("open", path, () => this.libc.open(encoded, O_RDONLY | O_CLOEXEC));
+  }
+
+  /** Never retried on EINTR: on Linux the descriptor is gone either way. */
+  close(fd: number): void {
+    if (this.libc.close(fd) < 0) this.fail("close", `fd ${fd}`, this.libc.errno());
+  }
+
+  setns(fd: number, nstype: number): void {
+    this.checked("setns", `fd ${fd}`, () => this.libc.setns(fd, nstype));
+  }
+
+  ioctl(fd: number, request: number, argument: Uint8Array): void {
+    this.checked("ioctl", `fd ${fd}, 0x${request.toString(16)}`, () => this.libc.ioctl(fd, request, argument));
+  }
+
+  readlink(path: string): string {
+    const encoded = cString(path);
+    const into = new Uint8Array(PATH_MAX);
+    const length = this.checked("readlink", path, () => this.libc.readlink(encoded, into));
+    return textDecoder.decode(into.subarray(0, length));
+  }
+
+  addressOf(bytes: Uint8Array): bigint {
+    return this.libc.addressOf(bytes);
+  }
+
+  describe(errno: number): string {
+    return this.libc.strerror(errno);
+  }
+
+  /** Runs a call, retrying while a signal interrupts it (EINTR), and throws on failure. */
+  private checked(call: string, subject: string, attempt: () => number): number {
+    for (;;) {
+      const result = attempt();
+      if (result >= 0) return result;
+      const errno = this.libc.errno();
+      if (errno !== Errno.EINTR) this.fail(call, subject, errno);
+    }
+  }
+
+  private fail(call: string, subject: string, errno: number): never {
+    throw new SysError(call, errno, subject, this.libc.strerror(errno));
+  }
+}
+
+const isDeno = "Deno" in globalThis;
+
+async function loadLibc(): Promise<Libc> {
+  const binding = isDeno ? await import("./sys-deno.ts") : await import("./sys-node.ts");
+  return binding.loadLibc();
+}
+
+export const sys = new Sys(await loadLibc());
