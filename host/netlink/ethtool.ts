@@ -1,0 +1,193 @@
+// Hints Kata gathers about each link besides netlink, so the core can classify endpoints
+// the same way (kata 492329fc02, virtcontainers/network_linux.go):
+//
+// * isPhysicalIface(name): "lo" is never physical; otherwise an AF_INET datagram socket
+//   opened inside the namespace asks ETHTOOL_GDRVINFO for the link's bus-info. Any ioctl
+//   failure means "not physical"; a bus-info that splits into exactly three ':' fields
+//   (PCI "dddd:bb:dd.f") means physical. The core applies that rule; here we only read
+//   bus-info, reporting "" when the ioctl fails (the same outcome for Kata).
+// * vhostUserSocketPath(netInfo): skipped for "lo"; for each of the link's addresses, in
+//   netlink order, os.Stat("/tmp/vhostuser_<IP.String()>/vhu.sock") in the *host's* mount
+//   namespace (only the network namespace is switched); the first path that exists is the
+//   socket. The address is what the Go netlink library reports: IFA_LOCAL if present,
+//   else IFA_ADDRESS, formatted by Go's net.IP.String().
+
+import { statSync } from "node:fs";
+import { netlinkAttributes, netlinkMessages } from "./messages.ts";
+import { sys } from "./sys.ts";
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+const SOCK_DGRAM = 2;
+const SOCK_CLOEXEC = 0o2000000;
+const SIOCETHTOOL = 0x8946;
+const ETHTOOL_GDRVINFO = 3;
+const IFNAMSIZ = 16;
+const IFREQ_SIZE = 40;
+const IFREQ_DATA_OFFSET = 16;
+const DRVINFO_SIZE = 196;
+const DRVINFO_BUS_INFO_OFFSET = 4 + 32 + 32 + 32;
+const DRVINFO_BUS_INFO_SIZE = 32;
+
+const RTM_NEWLINK = 16;
+const RTM_NEWADDR = 20;
+const IFINFOMSG_SIZE = 16;
+const IFADDRMSG_SIZE = 8;
+const IFLA_IFNAME = 3;
+const IFA_ADDRESS = 1;
+const IFA_LOCAL = 2;
+
+const VHOST_USER_SOCKET_PATH = (ip: string): string => `/tmp/vhostuser_${ip}/vhu.sock`;
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+/** A link as the hints need it: its name and its addresses in Go's IP.String() form. */
+export interface HintLink {
+  name: string;
+  addresses: string[];
+}
+
+export interface LinkHints {
+  name: string;
+  /** ethtool bus-info; "" for lo and when the ioctl fails (virtual links: EOPNOTSUPP). */
+  busInfo: string;
+  /** The vhost-user socket Kata would find for this link, if any. */
+  vhostUserSocket?: string;
+}
+
+/** The socket Kata's ethtool handle uses; open it inside the namespace (see inNamespace). */
+export class EthtoolSocket {
+  private readonly request = new Uint8Array(new ArrayBuffer(IFREQ_SIZE));
+  // Its own ArrayBuffer, never a small on-heap typed array, so its address is stable.
+  private readonly driverInfo = new Uint8Array(new ArrayBuffer(DRVINFO_SIZE));
+
+  private constructor(private readonly fd: number) {}
+
+  static open(): EthtoolSocket {
+    return new EthtoolSocket(sys.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  }
+
+  /** ETHTOOL_GDRVINFO's bus_info for `linkName`, or "" when the driver cannot say. */
+  busInfo(linkName: string): string {
+    const name = textEncoder.encode(linkName);
+    if (name.length >= IFNAMSIZ) throw new RangeError(`link name "${linkName}" is longer than ${IFNAMSIZ - 1} bytes`);
+    this.request.fill(0);
+    this.request.set(name);
+    new DataView(this.request.buffer).setBigUint64(IFREQ_DATA_OFFSET, sys.addressOf(this.driverInfo), true);
+    this.driverInfo.fill(0);
+    new DataView(this.driverInfo.buffer).setUint32(0, ETHTOOL_GDRVINFO, true);
+    try {
+      sys.ioctl(this.fd, SIOCETHTOOL, this.request);
+    } catch {
+      return ""; // Kata treats every failure as "not physical"
+    }
+    const field = this.driverInfo.subarray(DRVINFO_BUS_INFO_OFFSET, DRVINFO_BUS_INFO_OFFSET + DRVINFO_BUS_INFO_SIZE);
+    const end = field.indexOf(0);
+    return textDecoder.decode(end < 0 ? field : field.subarray(0, end));
+  }
+
+  close(): void {
+    sys.close(this.fd);
+  }
+}
+
+/** The first /tmp/vhostuser_<ip>/vhu.sock that exists for the link's addresses, as Kata probes. */
+export function vhostUserSocketPath(link: HintLink): string | undefined {
+  if (link.name === "lo") return undefined;
+  for (const ip of link.addresses) {
+    const path = VHOST_USER_SOCKET_PATH(ip);
+    if (pathExists(path)) return path;
+  }
+  return undefined;
+}
+
+export function gatherHints(ethtool: EthtoolSocket, links: HintLink[]): LinkHints[] {
+  return links.map((link) => {
+    const hints: LinkHints = { name: link.name, busInfo: link.name === "lo" ? "" : ethtool.busInfo(link.name) };
+    const socket = vhostUserSocketPath(link);
+    if (socket !== undefined) hints.vhostUserSocket = socket;
+    return hints;
+  });
+}
+
+/** Links (dump order) with their addresses (dump order) from a stream holding RTM_NEWLINK
+ * and RTM_NEWADDR messages, e.g. a namespace dump. */
+export function hintLinksFromDump(stream: Uint8Array): HintLink[] {
+  const byIndex = new Map<number, HintLink>();
+  const pendingAddresses: Array<{ index: number; ip: string }> = [];
+  for (const message of netlinkMessages(stream)) {
+    const header = new DataView(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength);
+    if (message.type === RTM_NEWLINK) {
+      byIndex.set(header.getInt32(4, true), { name: linkName(message.payload), addresses: [] });
+    } else if (message.type === RTM_NEWADDR) {
+      const ip = addressIp(message.payload);
+      if (ip !== undefined) pendingAddresses.push({ index: header.getUint32(4, true), ip });
+    }
+  }
+  for (const { index, ip } of pendingAddresses) byIndex.get(index)?.addresses.push(ip);
+  return [...byIndex.values()];
+}
+
+function linkName(payload: Uint8Array): string {
+  for (const attribute of netlinkAttributes(payload, IFINFOMSG_SIZE)) {
+    if (attribute.type === IFLA_IFNAME) {
+      const end = attribute.payload.indexOf(0);
+      return textDecoder.decode(end < 0 ? attribute.payload : attribute.payload.subarray(0, end));
+    }
+  }
+  return "";
+}
+
+/** IFA_LOCAL when present, else IFA_ADDRESS: the IP the Go library reports. */
+function addressIp(payload: Uint8Array): string | undefined {
+  let address: Uint8Array | undefined;
+  let local: Uint8Array | undefined;
+  for (const attribute of netlinkAttributes(payload, IFADDRMSG_SIZE)) {
+    if (attribute.type === IFA_ADDRESS) address = attribute.payload;
+    if (attribute.type === IFA_LOCAL) local = attribute.payload;
+  }
+  const ip = local ?? address;
+  const family = payload[0];
+  return ip && (family === AF_INET || family === AF_INET6) ? goIpString(ip) : undefined;
+}
+
+/** Go's net.IP.String(): dotted quad for IPv4 and IPv4-mapped IPv6; otherwise RFC 5952
+ * style, compressing the first longest run of two or more zero groups. */
+export function goIpString(ip: Uint8Array): string {
+  if (ip.length === 4) return ip.join(".");
+  if (ip.length !== 16) return `?${[...ip].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  if (ip.subarray(0, 10).every((byte) => byte === 0) && ip[10] === 0xff && ip[11] === 0xff) {
+    return ip.subarray(12).join(".");
+  }
+  const groups = Array.from({ length: 8 }, (_, i) => (ip[2 * i] << 8) | ip[2 * i + 1]);
+  const [runStart, runLength] = longestZeroRun(groups);
+  if (runLength < 2) return groups.map((group) => group.toString(16)).join(":");
+  const hex = (part: number[]) => part.map((group) => group.toString(16)).join(":");
+  return `${hex(groups.slice(0, runStart))}::${hex(groups.slice(runStart + runLength))}`;
+}
+
+function longestZeroRun(groups: number[]): [number, number] {
+  let best: [number, number] = [-1, 0];
+  for (let i = 0; i < groups.length; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < groups.length && groups[end] === 0) end++;
+    if (end - i > best[1]) best = [i, end - i];
+    i = end;
+  }
+  return best;
+}
+
+/** os.Stat semantics: follows symlinks, any error means absent. */
+function pathExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
