@@ -141,7 +141,8 @@ function loadRoot(): protobuf.Root {
   for (const file of ["types.proto", "agent.proto"]) {
     protobuf.parse(readFileSync(join(protoDir, file), "utf8"), root);
   }
-  return root.resolveAll();
+  root.resolveAll();
+  return root;
 }
 
 let root: protobuf.Root | undefined;
