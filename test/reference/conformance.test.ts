@@ -8,21 +8,10 @@ import { decodeNetlinkDump } from "./decode.ts";
 import { KataScanError, scanEndpoints } from "./endpoints.ts";
 import { generateVCNetworkStructures } from "./convert.ts";
 import { encodeAgentMessages } from "./encode.ts";
-import { liveFixtures, toBase64 } from "./fixtures.ts";
-import type { AgentMessagesPb, NeighborRule } from "./model.ts";
+import { liveFixtures, pbAsFixtureRecords } from "./fixtures.ts";
+import type { NeighborRule } from "./model.ts";
 
 const rules: NeighborRule[] = ["seed", "preseedGateway"];
-
-function base64Messages(pb: AgentMessagesPb) {
-  return {
-    interfaces: pb.interfaces.map(toBase64),
-    updateInterfaceRequests: pb.updateInterfaceRequests.map(toBase64),
-    updateRoutesRequest: toBase64(pb.updateRoutesRequest),
-    addArpNeighborsRequest: toBase64(pb.addArpNeighborsRequest),
-    interfacesList: toBase64(pb.interfacesList),
-    routesList: toBase64(pb.routesList),
-  };
-}
 
 for (const fixture of liveFixtures()) {
   test(`reference conversion matches Go: ${fixture.file}`, () => {
@@ -50,7 +39,7 @@ for (const fixture of liveFixtures()) {
       const expected = fixture.expected[rule];
       assert.ok(expected, `${fixture.file}: no expected.${rule}`);
       const pb = encodeAgentMessages(generateVCNetworkStructures(endpoints, rule));
-      assert.deepEqual(base64Messages(pb), expected.pb, `${rule} protobuf bytes`);
+      assert.deepEqual(pbAsFixtureRecords(pb), expected.pb, `${rule} protobuf bytes`);
     }
   });
 }

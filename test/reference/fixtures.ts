@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { NetlinkCapture } from "./capture.ts";
-import type { NeighborRule } from "./model.ts";
+import type { AgentMessagesPb, NeighborRule } from "./model.ts";
 
 export interface ExpectedPb {
   interfaces: string[];
@@ -80,3 +80,15 @@ export function liveFixtures(): LiveFixture[] {
 }
 
 export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+
+/** Encoded messages in the shape of a fixture's `expected.<rule>.pb` (base64 values). */
+export function pbAsFixtureRecords(pb: AgentMessagesPb): ExpectedPb {
+  return {
+    interfaces: pb.interfaces.map(toBase64),
+    updateInterfaceRequests: pb.updateInterfaceRequests.map(toBase64),
+    updateRoutesRequest: toBase64(pb.updateRoutesRequest),
+    addArpNeighborsRequest: toBase64(pb.addArpNeighborsRequest),
+    interfacesList: toBase64(pb.interfacesList),
+    routesList: toBase64(pb.routesList),
+  };
+}

@@ -1,0 +1,18 @@
+// The protobufjs baseline must produce Go's bytes too, or the bench compares unequal work.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { captureStream } from "./capture.ts";
+import { liveFixtures, pbAsFixtureRecords } from "./fixtures.ts";
+import { convertNamespaceWithProtobufjs } from "./protobufjs-path.ts";
+
+for (const fixture of liveFixtures()) {
+  if (fixture.expected.error !== null) continue;
+  test(`protobufjs baseline matches Go: ${fixture.file}`, () => {
+    const stream = captureStream(fixture.netlink);
+    for (const rule of ["seed", "preseedGateway"] as const) {
+      const pb = convertNamespaceWithProtobufjs(stream, { rule, pciPaths: fixture.pciPaths });
+      assert.deepEqual(pbAsFixtureRecords(pb), fixture.expected[rule]?.pb, `${rule} protobuf bytes`);
+    }
+  });
+}
