@@ -76,7 +76,7 @@ export interface RestartableSink extends DumpSink {
  * kernel flags any dump as interrupted, the four are repeated from scratch (links and
  * addresses must describe the same moment), up to a bounded number of attempts.
  */
-export function dumpNamespace(socket: NetlinkSocket, sink: RestartableSink): void {
+export function dumpNamespace(socket: Pick<NetlinkSocket, "dump">, sink: RestartableSink): void {
   const start = sink.length;
   const requests = namespaceDumpRequests();
   for (let attempt = 1; ; attempt++) {

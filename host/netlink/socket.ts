@@ -15,6 +15,7 @@ const SO_RCVTIMEO = 20;
 const SOL_NETLINK = 270;
 const NETLINK_CAP_ACK = 10;
 const NETLINK_EXT_ACK = 11;
+const NETLINK_GET_STRICT_CHK = 12;
 const SOCKADDR_NL_SIZE = 12;
 
 const MSG_PEEK = 0x2;
@@ -95,6 +96,10 @@ export interface NetlinkSocketOptions {
   /** How long a reply may take before the call fails (default 10 s), so a lost reply
    * cannot block the event loop forever. */
   replyTimeoutMs?: number;
+  /** Ask the kernel to validate dump request headers and honour their filters
+   * (NETLINK_GET_STRICT_CHK). Off by default: Kata's library dumps without it, and the
+   * fixtures rely on the kernel ignoring the neighbour request's ifindex. */
+  strictChecking?: boolean;
 }
 
 export class NetlinkSocket {
@@ -116,6 +121,7 @@ export class NetlinkSocket {
       // Extended acks carry the kernel's reason text; capped acks skip echoing the request.
       sys.setsockoptInt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
       sys.setsockoptInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+      if (options.strictChecking) sys.setsockoptInt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
       sys.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval(options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS));
       sys.bind(fd, portZeroAddress());
       return new NetlinkSocket(fd);
