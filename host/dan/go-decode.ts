@@ -46,7 +46,7 @@ export function decodeGoValue(type: GoType, json: JsonValue): unknown {
   return materialize(type, decoded);
 }
 
-// Reflect's view of a slice: elements up to the capacity survive re-decoding.
+// A slice as reflect sees it: `backing` holds every element up to the capacity.
 interface GoSlice {
   backing: unknown[];
   length: number;
@@ -141,14 +141,12 @@ function decodeInteger(type: Extract<GoType, { kind: "uint" | "int" }>, json: Js
 
 function decodeArray(type: Extract<GoType, { kind: "slice" }>, slice: GoSlice, items: JsonValue[], context: ErrorContext): GoSlice {
   if (items.length === 0) return { backing: [], length: 0, isNil: false };
-  let { backing, length } = slice;
+  // reflect decodes element i into whatever the backing array holds there, and only grows
+  // (copying everything) when the slice is full, so every element ever decoded survives
+  // until a null or [] replaces the slice: the growth policy itself is unobservable.
+  const { backing } = slice;
   items.forEach((item, i) => {
-    if (i >= backing.length) {
-      // reflect grows by half (at least to 4), copying only the elements in use.
-      const capacity = Math.max(4, backing.length + Math.floor(backing.length / 2));
-      backing = Array.from({ length: capacity }, (_, j) => (j < length ? backing[j] : zeroValue(type.elem)));
-    }
-    if (i >= length) length = i + 1;
+    if (i === backing.length) backing.push(zeroValue(type.elem));
     backing[i] = decodeInto(type.elem, backing[i], item, context);
   });
   return { backing, length: items.length, isNil: false };
