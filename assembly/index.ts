@@ -1,0 +1,167 @@
+// The core's ABI: plain numbers only. The host writes input into `inputArea`, calls
+// `load`, then `emit` per section into windows of `outputArea`, and reads errors back
+// through the getters. Nothing here traps on bad input: it returns a negative code.
+import { ByteRegion } from "./memory/bytes";
+import { ERR_USAGE, lastError } from "./errors";
+import { endpoints, E_NAME, E_PCI, inputBase, links, startModel } from "./model";
+import {
+  NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
+} from "./netlink/constants";
+import { MessageWalker } from "./netlink/messages";
+import { decodeLink } from "./netlink/link";
+import { decodeAddress } from "./netlink/address";
+import { decodeRoute } from "./netlink/route";
+import { decodeNeighbour } from "./netlink/neighbour";
+import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./input/records";
+import { buildEndpoints } from "./kata/endpoints";
+import { checkPciPath } from "./kata/pcipath";
+import { emit as emitSection, neededCapacity, rewindSections } from "./kata/sections";
+import { reportNeeded, writeReport } from "./kata/report";
+import { out } from "./proto/writer";
+import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
+import { writeMAC } from "./text/mac";
+
+export const LOAD_KEEP_GOING: u32 = 1;
+
+const input = new ByteRegion();
+const output = new ByteRegion();
+const walker = new MessageWalker();
+let loaded = false;
+
+/** Room for `size` input bytes; the first `keep` bytes survive a move (dumps append). */
+export function inputArea(size: u32, keep: u32): usize {
+  return input.ensure(size, keep);
+}
+
+export function outputArea(size: u32): usize {
+  return output.ensure(size);
+}
+
+/** Decodes a whole input and applies Kata's scan rules: the endpoint count, or an error code. */
+export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
+  lastError.reset();
+  loaded = false;
+  if (inLength < 0) return ERR_USAGE;
+  startModel(inPtr);
+  let handDescribed = false;
+  walker.reset(inPtr, inLength);
+  while (walker.next()) {
+    const type = walker.type;
+    if (type == RTM_NEWLINK) decodeLink(walker);
+    else if (type == RTM_NEWADDR) decodeAddress(walker);
+    else if (type == RTM_NEWROUTE) decodeRoute(walker);
+    else if (type == RTM_NEWNEIGH) decodeNeighbour(walker);
+    else if (isHintType(type)) decodeHint(walker);
+    else if (type == KATANET_ENDPOINT) {
+      decodeEndpointSpec(walker);
+      handDescribed = true;
+    } else if (type != NLMSG_DONE && type != NLMSG_NOOP) {
+      lastError.malformed(walker.offset(walker.start)).ascii("unexpected netlink message type ").decimal(type);
+    }
+  }
+  if (lastError.failed) return lastError.code;
+  if (handDescribed && links.rows > 0) {
+    lastError.malformed(0).ascii("input mixes hand-described endpoints with kernel link messages");
+    return lastError.code;
+  }
+  if (!handDescribed && !buildEndpoints((flags & LOAD_KEEP_GOING) != 0)) return lastError.code;
+  if (!checkPciPaths()) return lastError.code;
+  rewindSections();
+  loaded = true;
+  return endpoints.rows;
+}
+
+function checkPciPaths(): bool {
+  for (let row = 0; row < endpoints.rows; row++) {
+    const length = endpoints.get(row, E_PCI + 1);
+    if (length <= 0) continue;
+    const offset = endpoints.get(row, E_PCI);
+    const name = inputBase + <usize>endpoints.get(row, E_NAME);
+    if (!checkPciPath(inputBase + <usize>offset, length, name, endpoints.get(row, E_NAME + 1), offset)) return false;
+  }
+  return true;
+}
+
+/** Writes the next elements of a section (0 interfaces, 1 routes, 2/3 neighbours seed/preseed). */
+export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
+  if (!loaded) return ERR_USAGE;
+  return emitSection(section, outPtr, capacity);
+}
+
+export function report(outPtr: usize, capacity: i32): i32 {
+  if (!loaded) return ERR_USAGE;
+  return writeReport(outPtr, capacity);
+}
+
+export function neededOutput(): i32 {
+  return max(neededCapacity, reportNeeded);
+}
+
+export function errorCode(): i32 {
+  return lastError.code;
+}
+
+export function errorOffset(): i32 {
+  return lastError.offset;
+}
+
+export function errorText(): usize {
+  return lastError.text.ptr;
+}
+
+export function errorTextLength(): i32 {
+  return lastError.text.length;
+}
+
+export function errorSubject(): usize {
+  return lastError.subject.ptr;
+}
+
+export function errorSubjectLength(): i32 {
+  return lastError.subject.length;
+}
+
+// ---- network.go's pure functions ----
+
+/** Masks 6 random bytes into a private unicast MAC and writes its text; returns its length. */
+export function privateMAC(randomPtr: usize, outPtr: usize): i32 {
+  out.pos = outPtr;
+  writePrivateMAC(randomPtr);
+  return <i32>(out.pos - outPtr);
+}
+
+/** "br{i}_kata" (which 0) or "tap{i}_kata" (which 1) or "eth{i}" (which 2). */
+export function pairName(which: i32, index: i64, outPtr: usize): i32 {
+  out.pos = outPtr;
+  if (which == 0) writePairName("br", index);
+  else if (which == 1) writePairName("tap", index);
+  else writePairName("eth", index);
+  if (which < 2) writeKataSuffix();
+  return <i32>(out.pos - outPtr);
+}
+
+export function modelByName(ptr: usize, length: i32): i32 {
+  return modelFromName(ptr, length);
+}
+
+export function modelText(model: i32, outPtr: usize): i32 {
+  const text = modelName(model);
+  for (let i = 0; i < text.length; i++) store<u8>(outPtr + <usize>i, <u8>text.charCodeAt(i));
+  return text.length;
+}
+
+export function modelValid(model: i32): bool {
+  return modelIsValid(model);
+}
+
+/** utils.ConvertAddressFamily: 1 (v6) for AF_INET6 only. */
+export function addressFamily(family: i32): i32 {
+  return family == 10 ? 1 : 0;
+}
+
+/** Go's HardwareAddr.String() of any bytes; returns the text length. */
+export function macText(ptr: usize, length: i32, outPtr: usize): i32 {
+  out.pos = outPtr;
+  writeMAC(ptr, length);
+  return <i32>(out.pos - outPtr);
+}

@@ -1,0 +1,175 @@
+// Private message types by which the host hands the core what the kernel does not say:
+// PCI paths, classification hints, and endpoints described by hand (structs.json form,
+// DAN). Payloads are plain attribute streams; an absent attribute is Go's nil.
+import { lastError } from "../errors";
+import {
+  addrs, append, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, C_ADDR_HEAD, C_NEIGH_HEAD,
+  C_ROUTE_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PAIR, E_PCI, E_RAW_FLAGS,
+  E_TYPE, hints, H_KIND, H_NAME, H_VALUE, neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST,
+  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
+} from "../model";
+import { Table } from "../memory/table";
+import { MASK_BYTES, MASK_NIL } from "../text/ip";
+import { AttributeReader } from "../netlink/attributes";
+import { MessageWalker } from "../netlink/messages";
+
+export const KATANET_PCI_PATH: u16 = 0x7f01;
+export const KATANET_BUS_INFO: u16 = 0x7f02;
+export const KATANET_VHOST_USER: u16 = 0x7f03;
+export const KATANET_ENDPOINT: u16 = 0x7f10;
+
+const HINT_NAME: u16 = 1;
+const HINT_VALUE: u16 = 2;
+
+const ENDPOINT_NAME: u16 = 1;
+const ENDPOINT_TYPE: u16 = 2;
+const ENDPOINT_HWADDR: u16 = 3;
+const ENDPOINT_PCI_PATH: u16 = 4;
+const ENDPOINT_MTU: u16 = 5; // u64
+const ENDPOINT_RAW_FLAGS: u16 = 6;
+const ENDPOINT_ADDR: u16 = 7; // nested: IPNET_*
+const ENDPOINT_ROUTE: u16 = 8; // nested: ROUTE_*
+const ENDPOINT_NEIGH: u16 = 9; // nested: NEIGH_*
+
+const IPNET_IP: u16 = 1;
+const IPNET_MASK: u16 = 2;
+
+const ROUTE_DST: u16 = 1; // nested: IPNET_*
+const ROUTE_GW: u16 = 2;
+const ROUTE_SRC: u16 = 3;
+const ROUTE_SCOPE: u16 = 4;
+const ROUTE_FAMILY: u16 = 5;
+const ROUTE_FLAGS: u16 = 6;
+const ROUTE_MTU: u16 = 7;
+const ROUTE_PROTOCOL: u16 = 8;
+
+const NEIGH_IP: u16 = 1;
+const NEIGH_LLADDR: u16 = 2;
+const NEIGH_STATE: u16 = 3;
+const NEIGH_FLAGS: u16 = 4;
+
+const fields = new AttributeReader();
+const item = new AttributeReader();
+const inner = new AttributeReader();
+
+export function decodeHint(message: MessageWalker): void {
+  const row = hints.add();
+  hints.set(row, H_KIND, message.type);
+  hints.set(row, H_VALUE + 1, 0);
+  fields.reset(message.payload, message.payload + <usize>message.payloadLength, message.inputBase);
+  while (fields.next()) {
+    if (fields.type == HINT_NAME) setBytes(hints, row, H_NAME, fields);
+    else if (fields.type == HINT_VALUE) setBytes(hints, row, H_VALUE, fields);
+  }
+}
+
+/** Hand-described endpoints get keys below zero, apart from every kernel ifindex. */
+export function decodeEndpointSpec(message: MessageWalker): void {
+  const row = endpoints.add();
+  const key = -1 - row;
+  const chain = chainFor(key);
+  endpoints.set(row, E_KEY, key);
+  endpoints.set(row, E_TYPE + 1, 0);
+  endpoints.set(row, E_HW_IS_TEXT, 1);
+  endpoints.set(row, E_PCI + 1, NONE);
+  setPairIndex(row, NONE);
+  const base = message.inputBase;
+  fields.reset(message.payload, message.payload + <usize>message.payloadLength, base);
+  while (fields.next()) {
+    switch (fields.type) {
+      case ENDPOINT_NAME: setBytes(endpoints, row, E_NAME, fields); break;
+      case ENDPOINT_TYPE: setBytes(endpoints, row, E_TYPE, fields); break;
+      case ENDPOINT_HWADDR: setBytes(endpoints, row, E_HW, fields); break;
+      case ENDPOINT_PCI_PATH: setBytes(endpoints, row, E_PCI, fields); break;
+      case ENDPOINT_MTU:
+        endpoints.set(row, E_MTU_LOW, <i32>fields.u32("endpoint MTU"));
+        if (fields.length >= 8) endpoints.set(row, E_MTU_HIGH, load<i32>(fields.value + 4));
+        break;
+      case ENDPOINT_RAW_FLAGS: endpoints.set(row, E_RAW_FLAGS, <i32>fields.u32("endpoint raw flags")); break;
+      case ENDPOINT_ADDR: decodeAddr(chain, base); break;
+      case ENDPOINT_ROUTE: decodeRoute(chain, base); break;
+      case ENDPOINT_NEIGH: decodeNeigh(chain, base); break;
+    }
+  }
+}
+
+function decodeAddr(chain: i32, base: usize): void {
+  const row = addrs.add();
+  addrs.set(row, A_IP + 1, NONE);
+  addrs.set(row, A_MASK_KIND, MASK_NIL);
+  item.reset(fields.value, fields.value + <usize>fields.length, base);
+  while (item.next()) {
+    if (item.type == IPNET_IP) setBytes(addrs, row, A_IP, item);
+    else if (item.type == IPNET_MASK) setMask(addrs, row, A_MASK_KIND, item, base);
+  }
+  append(chain, C_ADDR_HEAD, addrs, row);
+  chains.set(chain, C_ADDR_COUNT, chains.get(chain, C_ADDR_COUNT) + 1);
+}
+
+function decodeRoute(chain: i32, base: usize): void {
+  const row = routes.add();
+  routes.set(row, R_DST + 1, NONE);
+  routes.set(row, R_GW + 1, NONE);
+  routes.set(row, R_SRC + 1, NONE);
+  item.reset(fields.value, fields.value + <usize>fields.length, base);
+  while (item.next()) {
+    switch (item.type) {
+      case ROUTE_DST: decodeDestination(row, base); break;
+      case ROUTE_GW: setBytes(routes, row, R_GW, item); break;
+      case ROUTE_SRC: setBytes(routes, row, R_SRC, item); break;
+      // netlink.Scope is a uint8: wider values are cut here, the one place they enter.
+      case ROUTE_SCOPE: routes.set(row, R_SCOPE, <i32>(item.u32("route scope") & 0xff)); break;
+      case ROUTE_FAMILY: routes.set(row, R_FAMILY, <i32>item.u32("route family")); break;
+      case ROUTE_FLAGS: routes.set(row, R_FLAGS, <i32>item.u32("route flags")); break;
+      case ROUTE_MTU: routes.set(row, R_MTU, <i32>item.u32("route MTU")); break;
+      case ROUTE_PROTOCOL: routes.set(row, R_PROTOCOL, <i32>item.u32("route protocol")); break;
+    }
+  }
+  append(chain, C_ROUTE_HEAD, routes, row);
+}
+
+function decodeDestination(row: i32, base: usize): void {
+  // A destination that is present but has no IP is a non-nil IPNet with a nil IP.
+  routes.set(row, R_DST, 0);
+  routes.set(row, R_DST + 1, 0);
+  routes.set(row, R_DST_MASK_KIND, MASK_NIL);
+  inner.reset(item.value, item.value + <usize>item.length, base);
+  while (inner.next()) {
+    if (inner.type == IPNET_IP) setBytes(routes, row, R_DST, inner);
+    else if (inner.type == IPNET_MASK) setMask(routes, row, R_DST_MASK_KIND, inner, base);
+  }
+}
+
+function decodeNeigh(chain: i32, base: usize): void {
+  const row = neighs.add();
+  neighs.set(row, N_IP + 1, NONE);
+  neighs.set(row, N_LLADDR + 1, NONE);
+  item.reset(fields.value, fields.value + <usize>fields.length, base);
+  while (item.next()) {
+    switch (item.type) {
+      case NEIGH_IP: setBytes(neighs, row, N_IP, item); break;
+      case NEIGH_LLADDR: setBytes(neighs, row, N_LLADDR, item); break;
+      case NEIGH_STATE: neighs.set(row, N_STATE, <i32>item.u32("neighbour state")); break;
+      case NEIGH_FLAGS: neighs.set(row, N_FLAGS, <i32>item.u32("neighbour flags")); break;
+    }
+  }
+  append(chain, C_NEIGH_HEAD, neighs, row);
+}
+
+function setBytes(table: Table, row: i32, field: i32, reader: AttributeReader): void {
+  table.set(row, field, reader.offsetOfValue());
+  table.set(row, field + 1, reader.length);
+}
+
+/** Raw mask bytes: a MASK_BYTES mask keeps its absolute pointer, read by text/ip.ts. */
+function setMask(table: Table, row: i32, kindField: i32, reader: AttributeReader, base: usize): void {
+  table.set(row, kindField, MASK_BYTES);
+  table.set(row, kindField + 1, <i32>reader.value);
+  table.set(row, kindField + 2, reader.length);
+}
+
+export function isHintType(type: u16): bool {
+  return type == KATANET_PCI_PATH || type == KATANET_BUS_INFO || type == KATANET_VHOST_USER;
+}
+
+export { lastError };

@@ -1,0 +1,248 @@
+// generateVCNetworkStructures: each endpoint's Interface, then its routes and neighbours,
+// written straight into the output as repeated-field elements (tag 1), which is at once
+// an element of Interfaces/Routes/ARPNeighbors and, for an interface, a whole
+// UpdateInterfaceRequest. Every rule of the conversion lives in this file.
+import {
+  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints,
+  E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS, E_TYPE, findChain, inputBase,
+  neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND,
+  R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
+} from "../model";
+import { AF_INET6, IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
+import { out } from "../proto/writer";
+import { writeDecimal } from "../text/digits";
+import { isIPv4, isLoopback, maskOnes, writeIP, writeIPNet } from "../text/ip";
+import { writeMAC } from "../text/mac";
+import { endpointTypeText } from "./endpoints";
+import { writePciPath } from "./pcipath";
+import { sameIPText } from "./gateways";
+
+export const RULE_SEED = 0;
+export const RULE_PRESEED_GATEWAY = 1;
+
+const ELEMENT: u32 = 1; // the repeated field of every list message, and UpdateInterfaceRequest.interface
+
+const IFACE_DEVICE: u32 = 1;
+const IFACE_NAME: u32 = 2;
+const IFACE_ADDRESSES: u32 = 3;
+const IFACE_MTU: u32 = 4;
+const IFACE_HWADDR: u32 = 5;
+const IFACE_DEVICE_PATH: u32 = 6;
+const IFACE_TYPE: u32 = 7;
+const IFACE_RAW_FLAGS: u32 = 8;
+
+const ADDRESS_FAMILY: u32 = 1;
+const ADDRESS_TEXT: u32 = 2;
+const ADDRESS_MASK: u32 = 3;
+
+const ROUTE_DEST: u32 = 1;
+const ROUTE_GATEWAY: u32 = 2;
+const ROUTE_DEVICE: u32 = 3;
+const ROUTE_SOURCE: u32 = 4;
+const ROUTE_SCOPE: u32 = 5;
+const ROUTE_FAMILY: u32 = 6;
+const ROUTE_FLAGS: u32 = 7;
+const ROUTE_MTU: u32 = 8;
+
+const NEIGH_TO: u32 = 1;
+const NEIGH_DEVICE: u32 = 2;
+const NEIGH_LLADDR: u32 = 3;
+const NEIGH_STATE: u32 = 4;
+const NEIGH_FLAGS: u32 = 5;
+
+const FAMILY_V6: i32 = 1; // types.IPFamily v6; v4 is 0 and left out
+
+@inline function at(offset: i32): usize {
+  return inputBase + <usize>offset;
+}
+
+export function chainOf(endpoint: i32): i32 {
+  return findChain(endpoints.get(endpoint, E_KEY));
+}
+
+// ---- interfaces ----
+
+export function writeInterface(endpoint: i32): void {
+  const element = out.open(ELEMENT);
+  const name = at(endpoints.get(endpoint, E_NAME));
+  const nameLength = endpoints.get(endpoint, E_NAME + 1);
+  out.stringField(IFACE_DEVICE, name, nameLength);
+  out.stringField(IFACE_NAME, name, nameLength);
+  const chain = chainOf(endpoint);
+  let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);
+  while (addr != NONE) {
+    writeAddress(addr);
+    addr = addrs.get(addr, 0);
+  }
+  out.uintField(IFACE_MTU, (<u64>(<u32>endpoints.get(endpoint, E_MTU_HIGH)) << 32) | <u32>endpoints.get(endpoint, E_MTU_LOW));
+  writeHardwareAddress(endpoint);
+  writeDevicePath(endpoint);
+  writeEndpointType(endpoint);
+  out.uintField(IFACE_RAW_FLAGS, <u32>endpoints.get(endpoint, E_RAW_FLAGS) & IFF_NOARP);
+  out.close(element);
+}
+
+function writeAddress(addr: i32): void {
+  const ip = at(addrs.get(addr, A_IP));
+  const ipLength = addrs.get(addr, A_IP + 1);
+  if (isLoopback(ip, ipLength)) return;
+  const message = out.open(IFACE_ADDRESSES);
+  out.intField(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6);
+  const text = out.open(ADDRESS_TEXT);
+  writeIP(ip, ipLength);
+  out.close(text);
+  const mask = out.open(ADDRESS_MASK);
+  writeDecimal(<u64>maskOnes(addrs.get(addr, A_MASK_KIND), addrs.get(addr, A_MASK_A), addrs.get(addr, A_MASK_B)));
+  out.close(mask);
+  out.close(message);
+}
+
+function writeHardwareAddress(endpoint: i32): void {
+  const hw = at(endpoints.get(endpoint, E_HW));
+  const length = endpoints.get(endpoint, E_HW + 1);
+  if (length <= 0) return;
+  if (endpoints.get(endpoint, E_HW_IS_TEXT)) {
+    out.stringField(IFACE_HWADDR, hw, length);
+    return;
+  }
+  const field = out.open(IFACE_HWADDR);
+  writeMAC(hw, length);
+  out.close(field);
+}
+
+function writeDevicePath(endpoint: i32): void {
+  const length = endpoints.get(endpoint, E_PCI + 1);
+  if (length <= 0) return;
+  const field = out.open(IFACE_DEVICE_PATH);
+  writePciPath(at(endpoints.get(endpoint, E_PCI)), length);
+  out.close(field);
+}
+
+function writeEndpointType(endpoint: i32): void {
+  const length = endpoints.get(endpoint, E_TYPE + 1);
+  if (length != NONE) {
+    out.stringField(IFACE_TYPE, at(endpoints.get(endpoint, E_TYPE)), length);
+    return;
+  }
+  const text = endpointTypeText(endpoints.get(endpoint, E_TYPE));
+  const field = out.open(IFACE_TYPE);
+  for (let i = 0; i < text.length; i++) out.byte(text.charCodeAt(i));
+  out.close(field);
+}
+
+// ---- routes ----
+
+/** validGuestRoute: everything but what the kernel added itself. */
+export function isGuestRoute(route: i32): bool {
+  return routes.get(route, R_PROTOCOL) != RTPROT_KERNEL;
+}
+
+export function writeRoute(endpoint: i32, route: i32): void {
+  const element = out.open(ELEMENT);
+  const dstLength = routes.get(route, R_DST + 1);
+  if (dstLength != NONE) {
+    const field = out.open(ROUTE_DEST);
+    writeIPNet(
+      at(routes.get(route, R_DST)), dstLength,
+      routes.get(route, R_DST_MASK_KIND), routes.get(route, R_DST_MASK_A), routes.get(route, R_DST_MASK_B),
+    );
+    out.close(field);
+  }
+  writeOptionalIP(ROUTE_GATEWAY, routes.get(route, R_GW), routes.get(route, R_GW + 1));
+  out.stringField(ROUTE_DEVICE, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME + 1));
+  writeOptionalIP(ROUTE_SOURCE, routes.get(route, R_SRC), routes.get(route, R_SRC + 1));
+  out.uintField(ROUTE_SCOPE, <u32>routes.get(route, R_SCOPE));
+  // utils.ConvertAddressFamily: only AF_INET6 is v6, whatever the addresses say.
+  out.intField(ROUTE_FAMILY, routes.get(route, R_FAMILY) == AF_INET6 ? FAMILY_V6 : 0);
+  out.uintField(ROUTE_FLAGS, <u32>routes.get(route, R_FLAGS));
+  out.uintField(ROUTE_MTU, <u32>routes.get(route, R_MTU));
+  out.close(element);
+}
+
+/** A non-nil IP is written even when empty: Go prints it as "<nil>". */
+function writeOptionalIP(field: u32, offset: i32, length: i32): void {
+  if (length == NONE) return;
+  const text = out.open(field);
+  writeIP(at(offset), length);
+  out.close(text);
+}
+
+// ---- neighbours ----
+
+export function isGuestNeighbour(endpoint: i32, neigh: i32, rule: i32): bool {
+  const state = neighs.get(neigh, N_STATE);
+  if (rule == RULE_SEED) return state == NUD_PERMANENT;
+  // preseed-gateway: a MAC is required; permanent entries, and reachable default gateways
+  if (neighs.get(neigh, N_LLADDR + 1) == NONE) return false;
+  if (state == NUD_PERMANENT) return true;
+  return state == NUD_REACHABLE && isDefaultGateway(endpoint, neigh);
+}
+
+/** gatewaySetFromRoutes: gateways of the endpoint's routes with no or a zero-length destination. */
+function isDefaultGateway(endpoint: i32, neigh: i32): bool {
+  const chain = chainOf(endpoint);
+  let route = chain == NONE ? NONE : chains.get(chain, C_ROUTE_HEAD);
+  const ip = at(neighs.get(neigh, N_IP));
+  const ipLength = neighs.get(neigh, N_IP + 1);
+  while (route != NONE) {
+    const gwLength = routes.get(route, R_GW + 1);
+    const isDefault =
+      routes.get(route, R_DST + 1) == NONE ||
+      maskOnes(routes.get(route, R_DST_MASK_KIND), routes.get(route, R_DST_MASK_A), routes.get(route, R_DST_MASK_B)) == 0;
+    if (gwLength != NONE && isDefault && sameIPText(ip, ipLength, at(routes.get(route, R_GW)), gwLength)) return true;
+    route = routes.get(route, 0);
+  }
+  return false;
+}
+
+export function writeNeighbour(endpoint: i32, neigh: i32): void {
+  const element = out.open(ELEMENT);
+  const ip = at(neighs.get(neigh, N_IP));
+  const ipLength = neighs.get(neigh, N_IP + 1);
+  const to = out.open(NEIGH_TO);
+  out.intField(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6);
+  const text = out.open(ADDRESS_TEXT);
+  writeIP(ip, ipLength);
+  out.close(text);
+  out.close(to);
+  out.stringField(NEIGH_DEVICE, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME + 1));
+  const lladdrLength = neighs.get(neigh, N_LLADDR + 1);
+  if (lladdrLength > 0) {
+    const field = out.open(NEIGH_LLADDR);
+    writeMAC(at(neighs.get(neigh, N_LLADDR)), lladdrLength);
+    out.close(field);
+  }
+  out.intField(NEIGH_STATE, neighs.get(neigh, N_STATE));
+  out.intField(NEIGH_FLAGS, neighs.get(neigh, N_FLAGS));
+  out.close(element);
+}
+
+// ---- room needed ----
+// Upper bounds of an element's encoded size, so a write never runs past the output.
+
+@inline function ipTextBound(length: i32): i32 {
+  return max(45, 1 + 2 * length); // IPv6 text, or "?" and hex for odd lengths
+}
+
+export function interfaceBound(endpoint: i32): i32 {
+  let bound = 96 + 2 * endpoints.get(endpoint, E_NAME + 1) + endpoints.get(endpoint, E_TYPE + 1);
+  bound += 3 * endpoints.get(endpoint, E_HW + 1) + 3 * max(0, endpoints.get(endpoint, E_PCI + 1));
+  const chain = chainOf(endpoint);
+  let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);
+  while (addr != NONE) {
+    bound += 32 + ipTextBound(addrs.get(addr, A_IP + 1));
+    addr = addrs.get(addr, 0);
+  }
+  return bound;
+}
+
+export function routeBound(endpoint: i32, route: i32): i32 {
+  return (
+    96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(routes.get(route, R_DST + 1)) + 2 * max(0, routes.get(route, R_DST_MASK_B)) +
+    ipTextBound(routes.get(route, R_GW + 1)) + ipTextBound(routes.get(route, R_SRC + 1))
+  );
+}
+
+export function neighbourBound(endpoint: i32, neigh: i32): i32 {
+  return 96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(neighs.get(neigh, N_IP + 1)) + 3 * max(0, neighs.get(neigh, N_LLADDR + 1));
+}

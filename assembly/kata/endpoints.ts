@@ -1,0 +1,272 @@
+// Kata's scan loop (addAllEndpoints / addSingleEndpoint at the seed commit): which links
+// become endpoints, of what type, with which network-pair index, and which errors abort
+// the whole scan. Rejections are reported by name; with keep-going they skip one link.
+import { lastError, TextBuffer } from "../errors";
+import {
+  chains, C_ADDR_COUNT, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_LOW, E_NAME, E_PAIR, E_PCI, E_RAW_FLAGS,
+  E_TYPE, findChain, pairIndex, setPairIndex, hints, H_KIND, H_NAME, H_VALUE, inputBase, links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME,
+  L_TUN_MODE, L_TYPE, NONE,
+} from "../model";
+import { IFF_LOOPBACK } from "../netlink/constants";
+import { KATANET_BUS_INFO, KATANET_PCI_PATH, KATANET_VHOST_USER } from "../input/records";
+import { bytesEqual, bytesEqualAscii, compareBytes } from "../text/compare";
+import { Table } from "../memory/table";
+import { TYPE_DEVICE, TYPE_GRE, TYPE_GRETAP, TYPE_IP6GRE, TYPE_IP6GRETAP, TYPE_TUNTAP, TYPE_VTI, TYPE_VTI6 } from "../netlink/link";
+
+// Endpoint types (E_TYPE with length NIL); their text is in endpointTypeText.
+export const ENDPOINT_VIRTUAL = 0;
+export const ENDPOINT_MACVLAN = 1;
+export const ENDPOINT_MACVTAP = 2;
+export const ENDPOINT_TUNTAP = 3;
+export const ENDPOINT_IPVLAN = 4;
+export const ENDPOINT_PHYSICAL = 5;
+export const ENDPOINT_VHOST_USER = 6;
+
+export function endpointTypeText(type: i32): string {
+  switch (type) {
+    case ENDPOINT_VIRTUAL: return "virtual";
+    case ENDPOINT_MACVLAN: return "macvlan";
+    case ENDPOINT_MACVTAP: return "macvtap";
+    case ENDPOINT_TUNTAP: return "tuntap";
+    case ENDPOINT_IPVLAN: return "ipvlan";
+    case ENDPOINT_PHYSICAL: return "physical";
+    default: return "vhost-user";
+  }
+}
+
+export function linkTypeText(type: i32): string {
+  switch (type) {
+    case TYPE_DEVICE: return "device";
+    case TYPE_TUNTAP: return "tuntap";
+    case TYPE_GRETAP: return "gretap";
+    case TYPE_IP6GRETAP: return "ip6gretap";
+    case TYPE_GRE: return "gre";
+    case TYPE_IP6GRE: return "ip6gre";
+    case TYPE_VTI: return "vti";
+    default: return "vti6";
+  }
+}
+
+// Why a link did not become an endpoint.
+export const SKIP_NO_ADDRESSES = 0;
+export const SKIP_LOOPBACK = 1;
+export const SKIP_ALREADY_ADDED = 2;
+export const SKIP_REJECTED = 3; // Kata would have failed on it; only with keep-going
+
+export const S_LINK = 0;
+export const S_REASON = 1;
+export const S_TEXT = 2; // +1: offset and length of the reason text in `rejections`
+export const skipped = new Table(4);
+export const rejections = new TextBuffer(); // keep-going reasons, back to back
+
+/** Runs the scan loop over the decoded links; false when Kata would fail (see lastError). */
+export function buildEndpoints(keepGoing: bool): bool {
+  skipped.clear();
+  rejections.clear();
+  for (let link = 0; link < links.rows; link++) {
+    const chain = findChain(links.get(link, L_INDEX));
+    if (chain == NONE || chains.get(chain, C_ADDR_COUNT) == 0) skip(link, SKIP_NO_ADDRESSES);
+    else if (<u32>links.get(link, L_FLAGS) & IFF_LOOPBACK) skip(link, SKIP_LOOPBACK);
+    else if (alreadyAdded(link)) skip(link, SKIP_ALREADY_ADDED);
+    else if (!addEndpoint(link)) {
+      if (!keepGoing) return false;
+      reject(link);
+    }
+  }
+  sortByName();
+  return true;
+}
+
+function skip(link: i32, reason: i32): void {
+  const row = skipped.add();
+  skipped.set(row, S_LINK, link);
+  skipped.set(row, S_REASON, reason);
+}
+
+function reject(link: i32): void {
+  const row = skipped.add();
+  skipped.set(row, S_LINK, link);
+  skipped.set(row, S_REASON, SKIP_REJECTED);
+  const start = rejections.length;
+  rejections.bytes(lastError.text.ptr, lastError.text.length);
+  skipped.set(row, S_TEXT, start);
+  skipped.set(row, S_TEXT + 1, rejections.length - start); // what fitted
+  lastError.reset();
+}
+
+@inline function nameOf(link: i32): usize {
+  return inputBase + <usize>links.get(link, L_NAME);
+}
+
+function alreadyAdded(link: i32): bool {
+  const name = nameOf(link);
+  const length = links.get(link, L_NAME + 1);
+  for (let row = 0; row < endpoints.rows; row++) {
+    const endpointName = inputBase + <usize>endpoints.get(row, E_NAME);
+    if (bytesEqual(endpointName, endpoints.get(row, E_NAME + 1), name, length)) return true;
+    const pair = pairIndex(row);
+    // the pair's virtual interface carries the endpoint's own name, checked above
+    if (pair >= 0 && (isPairName(name, length, "br", pair) || isPairName(name, length, "tap", pair))) return true;
+  }
+  return false;
+}
+
+/** Whether name == prefix + decimal(index) + "_kata", as createNetworkInterfacePair names. */
+function isPairName(name: usize, length: i32, prefix: string, index: i64): bool {
+  const suffix = 5; // "_kata"
+  const digits = length - prefix.length - suffix;
+  if (digits < 1 || !bytesEqualAscii(name, prefix.length, prefix)) return false;
+  if (!bytesEqualAscii(name + <usize>(length - suffix), suffix, "_kata")) return false;
+  let value: i64 = 0;
+  for (let i = 0; i < digits; i++) {
+    const c = <i32>load<u8>(name + <usize>(prefix.length + i)) - 48;
+    if (c < 0 || c > 9 || (i == 0 && c == 0 && digits > 1)) return false;
+    value = value * 10 + c;
+    if (value > index) return false;
+  }
+  return value == index;
+}
+
+function addEndpoint(link: i32): bool {
+  if (isPhysical(link)) {
+    addRow(link, ENDPOINT_PHYSICAL, NONE);
+    return true;
+  }
+  const index = nextPairIndex(link);
+  if (index == NO_INDEX) return false;
+  if (findHint(KATANET_VHOST_USER, link) != NONE) {
+    addRow(link, ENDPOINT_VHOST_USER, NONE);
+    return true;
+  }
+  const type = links.get(link, L_TYPE);
+  const typeLength = links.get(link, L_TYPE + 1);
+  if (typeLength == NONE && type == TYPE_TUNTAP) return addTuntap(link, index);
+  if (typeLength != NONE) {
+    const text = inputBase + <usize>type;
+    if (bytesEqualAscii(text, typeLength, "veth")) return addRow(link, ENDPOINT_VIRTUAL, index);
+    if (bytesEqualAscii(text, typeLength, "macvlan")) return addRow(link, ENDPOINT_MACVLAN, index);
+    if (bytesEqualAscii(text, typeLength, "macvtap")) return addRow(link, ENDPOINT_MACVTAP, NONE);
+    if (bytesEqualAscii(text, typeLength, "ipvlan")) return addRow(link, ENDPOINT_IPVLAN, index);
+    if (bytesEqualAscii(text, typeLength, "tap")) {
+      // Kata creates a TapEndpoint, whose Attach always fails.
+      fail(link).ascii("TapEndpoint does not support Attach, if you're using docker please use --net none");
+      return false;
+    }
+  }
+  const message = fail(link).ascii("Unsupported network interface: ");
+  if (typeLength == NONE) message.ascii(linkTypeText(type));
+  else message.bytes(inputBase + <usize>type, typeLength);
+  return false;
+}
+
+function addTuntap(link: i32, index: i64): bool {
+  const mode = links.get(link, L_TUN_MODE);
+  if (mode == 2) return addRow(link, ENDPOINT_TUNTAP, index);
+  if (mode == 0) fail(link).ascii("Network device mode not determined correctly. Mount sysfs in caller");
+  else if (mode == 1) fail(link).ascii("tun networking device not yet supported");
+  else fail(link).ascii("tuntap network unknown mode unsupported");
+  return false;
+}
+
+function fail(link: i32): TextBuffer {
+  return lastError.kata(nameOf(link), links.get(link, L_NAME + 1));
+}
+
+/**
+ * The network-pair index: the endpoint count, or one past the first run of digits in the
+ * previous endpoint's name if that is larger. No digits there is Go's ParseInt error.
+ */
+const NO_INDEX: i64 = i64.MIN_VALUE;
+
+function nextPairIndex(link: i32): i64 {
+  const last = endpoints.rows - 1;
+  const count = <i64>endpoints.rows;
+  if (last < 0) return 0;
+  const previous = inputBase + <usize>endpoints.get(last, E_NAME);
+  const length = endpoints.get(last, E_NAME + 1);
+  let start = 0;
+  while (start < length && !isDigit(load<u8>(previous + <usize>start))) start++;
+  let end = start;
+  while (end < length && isDigit(load<u8>(previous + <usize>end))) end++;
+  if (end == start) {
+    fail(link).ascii("strconv.ParseInt: parsing \"\": invalid syntax");
+    return NO_INDEX;
+  }
+  let value: u64 = 0;
+  for (let i = start; i < end; i++) {
+    value = value * 10 + <u64>(load<u8>(previous + <usize>i) - 48);
+    if (value > <u64>i64.MAX_VALUE || end - start > 19) {
+      fail(link).ascii("strconv.ParseInt: parsing \"").bytes(previous + <usize>start, end - start).ascii("\": value out of range");
+      return NO_INDEX;
+    }
+  }
+  // Go's int arithmetic: max int64 + 1 wraps, and then the count wins.
+  const next = <i64>value + 1;
+  return count > <i64>value ? count : next;
+}
+
+@inline function isDigit(c: u8): bool {
+  return c >= 48 && c <= 57;
+}
+
+/** Kata's isPhysicalIface: ethtool bus info of three ':'-separated parts, never for "lo". */
+function isPhysical(link: i32): bool {
+  const hint = findHint(KATANET_BUS_INFO, link);
+  if (hint == NONE || bytesEqualAscii(nameOf(link), links.get(link, L_NAME + 1), "lo")) return false;
+  const value = inputBase + <usize>hints.get(hint, H_VALUE);
+  const length = hints.get(hint, H_VALUE + 1);
+  let colons = 0;
+  for (let i = 0; i < length; i++) if (load<u8>(value + <usize>i) == 58) colons++;
+  return colons == 2;
+}
+
+export function findHint(kind: i32, link: i32): i32 {
+  const name = nameOf(link);
+  const length = links.get(link, L_NAME + 1);
+  for (let row = 0; row < hints.rows; row++) {
+    if (hints.get(row, H_KIND) != kind) continue;
+    if (bytesEqual(inputBase + <usize>hints.get(row, H_NAME), hints.get(row, H_NAME + 1), name, length)) return row;
+  }
+  return NONE;
+}
+
+function addRow(link: i32, type: i32, pair: i64): bool {
+  const row = endpoints.add();
+  endpoints.set(row, E_KEY, links.get(link, L_INDEX));
+  endpoints.set(row, E_NAME, links.get(link, L_NAME));
+  endpoints.set(row, E_NAME + 1, links.get(link, L_NAME + 1));
+  endpoints.set(row, E_TYPE, type);
+  endpoints.set(row, E_TYPE + 1, NONE);
+  endpoints.set(row, E_HW, links.get(link, L_MAC));
+  endpoints.set(row, E_HW + 1, max(0, links.get(link, L_MAC + 1)));
+  endpoints.set(row, E_HW_IS_TEXT, 0);
+  const pci = findHint(KATANET_PCI_PATH, link);
+  endpoints.set(row, E_PCI, pci == NONE ? 0 : hints.get(pci, H_VALUE));
+  endpoints.set(row, E_PCI + 1, pci == NONE ? NONE : hints.get(pci, H_VALUE + 1));
+  endpoints.set(row, E_MTU_LOW, links.get(link, L_MTU));
+  endpoints.set(row, E_RAW_FLAGS, links.get(link, L_FLAGS));
+  setPairIndex(row, pair);
+  return true;
+}
+
+/** Byte-wise by name; insertion sort keeps equal names in add order, as Go's does below 13. */
+function sortByName(): void {
+  for (let i = 1; i < endpoints.rows; i++) {
+    for (let j = i; j > 0 && compareNames(j, j - 1) < 0; j--) swapRows(j, j - 1);
+  }
+}
+
+function compareNames(a: i32, b: i32): i32 {
+  return compareBytes(
+    inputBase + <usize>endpoints.get(a, E_NAME), endpoints.get(a, E_NAME + 1),
+    inputBase + <usize>endpoints.get(b, E_NAME), endpoints.get(b, E_NAME + 1),
+  );
+}
+
+function swapRows(a: i32, b: i32): void {
+  for (let field = 0; field < endpoints.stride; field++) {
+    const value = endpoints.get(a, field);
+    endpoints.set(a, field, endpoints.get(b, field));
+    endpoints.set(b, field, value);
+  }
+}

@@ -1,0 +1,71 @@
+// What the scan decided, for people and for --keep-going: one line per endpoint
+// ("E", name, type, pair index or "-", hwAddr) and per skipped link ("S", name, reason),
+// tab-separated. Link names cannot hold whitespace (the kernel refuses it).
+import { ERR_OUTPUT_TOO_SMALL } from "../errors";
+import { endpoints, E_HW, E_HW_IS_TEXT, E_NAME, E_TYPE, inputBase, links, L_NAME, NONE, pairIndex } from "../model";
+import { out } from "../proto/writer";
+import { writeSignedDecimal } from "../text/digits";
+import { writeMAC } from "../text/mac";
+import { endpointTypeText, rejections, skipped, S_LINK, S_REASON, S_TEXT, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES } from "./endpoints";
+
+export function writeReport(outPtr: usize, capacity: i32): i32 {
+  const needed = reportBound();
+  if (needed > capacity) {
+    reportNeeded = needed;
+    return ERR_OUTPUT_TOO_SMALL;
+  }
+  out.pos = outPtr;
+  for (let row = 0; row < endpoints.rows; row++) writeEndpointLine(row);
+  for (let row = 0; row < skipped.rows; row++) writeSkippedLine(row);
+  return <i32>(out.pos - outPtr);
+}
+
+export let reportNeeded: i32 = 0;
+
+function writeEndpointLine(row: i32): void {
+  ascii("E\t");
+  out.bytes(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
+  out.byte(9);
+  const typeLength = endpoints.get(row, E_TYPE + 1);
+  if (typeLength == NONE) ascii(endpointTypeText(endpoints.get(row, E_TYPE)));
+  else out.bytes(inputBase + <usize>endpoints.get(row, E_TYPE), typeLength);
+  out.byte(9);
+  const pair = pairIndex(row);
+  if (pair < 0) out.byte(45);
+  else writeSignedDecimal(pair);
+  out.byte(9);
+  const hw = inputBase + <usize>endpoints.get(row, E_HW);
+  const hwLength = endpoints.get(row, E_HW + 1);
+  if (endpoints.get(row, E_HW_IS_TEXT)) out.bytes(hw, hwLength);
+  else writeMAC(hw, hwLength);
+  out.byte(10);
+}
+
+function writeSkippedLine(row: i32): void {
+  const link = skipped.get(row, S_LINK);
+  ascii("S\t");
+  out.bytes(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME + 1));
+  out.byte(9);
+  const reason = skipped.get(row, S_REASON);
+  if (reason == SKIP_NO_ADDRESSES) ascii("no-addresses");
+  else if (reason == SKIP_LOOPBACK) ascii("loopback");
+  else if (reason == SKIP_ALREADY_ADDED) ascii("already-added");
+  else out.bytes(rejections.ptr + <usize>skipped.get(row, S_TEXT), skipped.get(row, S_TEXT + 1));
+  out.byte(10);
+}
+
+function reportBound(): i32 {
+  let bound = 0;
+  for (let row = 0; row < endpoints.rows; row++) {
+    bound += 64 + endpoints.get(row, E_NAME + 1) + max(0, endpoints.get(row, E_TYPE + 1)) + 3 * endpoints.get(row, E_HW + 1);
+  }
+  for (let row = 0; row < skipped.rows; row++) {
+    bound += 32 + links.get(skipped.get(row, S_LINK), L_NAME + 1) + skipped.get(row, S_TEXT + 1);
+  }
+  return bound;
+}
+
+function ascii(text: string): void {
+  for (let i = 0; i < text.length; i++) out.byte(text.charCodeAt(i));
+}
+

@@ -1,0 +1,83 @@
+// Resumable output: the elements of one section at a time (interfaces, routes, or the
+// neighbours of one rule), as many whole elements as fit in the caller's window. A cursor
+// per section remembers where the next call goes on.
+import { ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "../errors";
+import { chains, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, neighs, NONE, routes } from "../model";
+import { out } from "../proto/writer";
+import {
+  chainOf, interfaceBound, isGuestNeighbour, isGuestRoute, neighbourBound, routeBound, RULE_PRESEED_GATEWAY, RULE_SEED,
+  writeInterface, writeNeighbour, writeRoute,
+} from "./convert";
+
+export const SECTION_INTERFACES = 0;
+export const SECTION_ROUTES = 1;
+export const SECTION_NEIGHBOURS_SEED = 2;
+export const SECTION_NEIGHBOURS_PRESEED_GATEWAY = 3;
+const SECTIONS = 4;
+
+const NOT_STARTED: i32 = -2; // the item cursor before an endpoint's chain is entered
+
+const cursorEndpoint = new StaticArray<i32>(SECTIONS);
+const cursorItem = new StaticArray<i32>(SECTIONS);
+export let neededCapacity: i32 = 0;
+
+export function rewindSections(): void {
+  for (let s = 0; s < SECTIONS; s++) {
+    cursorEndpoint[s] = 0;
+    cursorItem[s] = NOT_STARTED;
+  }
+}
+
+export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
+  if (section < 0 || section >= SECTIONS || capacity < 0) return ERR_USAGE;
+  out.pos = outPtr;
+  const limit = outPtr + <usize>capacity;
+  if (section == SECTION_INTERFACES) return emitInterfaces(outPtr, limit);
+  const isRoutes = section == SECTION_ROUTES;
+  const table = isRoutes ? routes : neighs;
+  const head = isRoutes ? C_ROUTE_HEAD : C_NEIGH_HEAD;
+  const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
+  while (cursorEndpoint[section] < endpoints.rows) {
+    const endpoint = cursorEndpoint[section];
+    let item = cursorItem[section];
+    if (item == NOT_STARTED) {
+      const chain = chainOf(endpoint);
+      item = chain == NONE ? NONE : chains.get(chain, head);
+    }
+    while (item != NONE) {
+      if (isRoutes ? isGuestRoute(item) : isGuestNeighbour(endpoint, item, rule)) {
+        const bound = isRoutes ? routeBound(endpoint, item) : neighbourBound(endpoint, item);
+        if (out.pos + <usize>bound > limit) {
+          cursorItem[section] = item;
+          return full(outPtr, bound);
+        }
+        if (isRoutes) writeRoute(endpoint, item);
+        else writeNeighbour(endpoint, item);
+      }
+      item = table.get(item, 0);
+    }
+    cursorEndpoint[section] = endpoint + 1;
+    cursorItem[section] = NOT_STARTED;
+  }
+  return <i32>(out.pos - outPtr);
+}
+
+function emitInterfaces(outPtr: usize, limit: usize): i32 {
+  const section = SECTION_INTERFACES;
+  while (cursorEndpoint[section] < endpoints.rows) {
+    const endpoint = cursorEndpoint[section];
+    const bound = interfaceBound(endpoint);
+    if (out.pos + <usize>bound > limit) return full(outPtr, bound);
+    writeInterface(endpoint);
+    cursorEndpoint[section] = endpoint + 1;
+  }
+  return <i32>(out.pos - outPtr);
+}
+
+/** What was written so far; or, when not even one element fitted, a request for more room. */
+function full(outPtr: usize, bound: i32): i32 {
+  if (out.pos > outPtr) return <i32>(out.pos - outPtr);
+  neededCapacity = bound;
+  return ERR_OUTPUT_TOO_SMALL;
+}
+

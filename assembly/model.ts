@@ -1,0 +1,162 @@
+// The decoded namespace, as record tables. Byte fields (names, IPs, MACs) are (offset,
+// length) pairs pointing into the input area, so nothing is copied; a length of NIL (-1)
+// is Go's nil slice. Addresses, routes and neighbours hang off per-ifindex chains that
+// keep dump order, the order Kata's per-link list calls return them in.
+import { Table } from "./memory/table";
+
+// links (RTM_NEWLINK), in dump order
+export const L_INDEX = 0;
+export const L_FLAGS = 1;
+export const L_NAME = 2; // +1: length
+export const L_MTU = 4;
+export const L_MAC = 5; // +1: length (NIL when absent or all zero)
+export const L_TYPE = 7; // +1: length; text of Type() in the input, or a TYPE_* constant with length NIL
+export const L_TUN_MODE = 9;
+export const L_OFFSET = 10; // where the message starts, for errors
+export const links = new Table(11);
+
+// addresses: the IP/mask Kata sees after the library's IFA_LOCAL/IFA_ADDRESS rule
+export const A_NEXT = 0;
+export const A_IP = 1; // +1
+export const A_MASK_KIND = 3; // MASK_* of text/ip.ts, then two words
+export const A_MASK_A = 4;
+export const A_MASK_B = 5;
+export const addrs = new Table(6);
+
+// routes of the main table, not cloned
+export const R_NEXT = 0;
+export const R_FAMILY = 1;
+export const R_DST = 2; // +1; length NIL = no destination (Go's nil Dst)
+export const R_DST_MASK_KIND = 4;
+export const R_DST_MASK_A = 5;
+export const R_DST_MASK_B = 6;
+export const R_GW = 7; // +1
+export const R_SRC = 9; // +1 (the preferred source)
+export const R_SCOPE = 11;
+export const R_FLAGS = 12;
+export const R_MTU = 13;
+export const R_PROTOCOL = 14;
+export const routes = new Table(15);
+
+// neighbours
+export const N_NEXT = 0;
+export const N_IP = 1; // +1
+export const N_LLADDR = 3; // +1
+export const N_STATE = 5;
+export const N_FLAGS = 6;
+export const neighs = new Table(7);
+
+// one chain per ifindex (or per hand-described endpoint)
+export const C_KEY = 0;
+export const C_ADDR_HEAD = 1;
+export const C_ADDR_TAIL = 2;
+export const C_ADDR_COUNT = 3;
+export const C_ROUTE_HEAD = 4;
+export const C_ROUTE_TAIL = 5;
+export const C_NEIGH_HEAD = 6;
+export const C_NEIGH_TAIL = 7;
+export const chains = new Table(8);
+
+export const NONE: i32 = -1;
+
+// open addressing: key -> chain row
+let slots = new StaticArray<i32>(256);
+let slotMask: i32 = 255;
+
+function clearModel(): void {
+  links.clear();
+  addrs.clear();
+  routes.clear();
+  neighs.clear();
+  chains.clear();
+  memory.fill(changetype<usize>(slots), 0xff, <usize>slots.length << 2);
+}
+
+@inline function slotOf(key: i32): i32 {
+  return (<i32>(<u32>key * 0x9e3779b1) >>> 8) & slotMask;
+}
+
+/** The chain for a key, or NONE. */
+export function findChain(key: i32): i32 {
+  let slot = slotOf(key);
+  while (true) {
+    const row = unchecked(slots[slot]);
+    if (row == NONE || chains.get(row, C_KEY) == key) return row;
+    slot = (slot + 1) & slotMask;
+  }
+}
+
+export function chainFor(key: i32): i32 {
+  let slot = slotOf(key);
+  while (true) {
+    const row = unchecked(slots[slot]);
+    if (row == NONE) break;
+    if (chains.get(row, C_KEY) == key) return row;
+    slot = (slot + 1) & slotMask;
+  }
+  const row = chains.add();
+  chains.set(row, C_KEY, key);
+  for (let field = C_ADDR_HEAD; field <= C_NEIGH_TAIL; field++) chains.set(row, field, NONE);
+  chains.set(row, C_ADDR_COUNT, 0);
+  unchecked((slots[slot] = row));
+  if (chains.rows * 2 > slotMask) rehash();
+  return row;
+}
+
+function rehash(): void {
+  slots = new StaticArray<i32>(slots.length << 1);
+  slotMask = slots.length - 1;
+  memory.fill(changetype<usize>(slots), 0xff, <usize>slots.length << 2);
+  for (let row = 0; row < chains.rows; row++) {
+    let slot = slotOf(chains.get(row, C_KEY));
+    while (unchecked(slots[slot]) != NONE) slot = (slot + 1) & slotMask;
+    unchecked((slots[slot] = row));
+  }
+}
+
+/** Appends `row` of `table` (whose next-field is 0) to a chain's list, keeping order. */
+export function append(chain: i32, headField: i32, table: Table, row: i32): void {
+  table.set(row, 0, NONE);
+  const tail = chains.get(chain, headField + 1);
+  if (tail == NONE) chains.set(chain, headField, row);
+  else table.set(tail, 0, row);
+  chains.set(chain, headField + 1, row);
+}
+
+// endpoints, in the order Kata hands them to generateVCNetworkStructures
+export const E_KEY = 0; // the chain key: ifindex, or a hand-described endpoint's own key
+export const E_NAME = 1; // +1
+export const E_TYPE = 3; // +1; length NIL: an ENDPOINT_* constant of kata/endpoints.ts
+export const E_HW = 5; // +1
+export const E_HW_IS_TEXT = 7; // 1: hwAddr is given as text (hand-described), 0: MAC bytes
+export const E_PCI = 8; // +1; length NIL: no PCI path
+export const E_MTU_LOW = 10;
+export const E_MTU_HIGH = 11;
+export const E_RAW_FLAGS = 12;
+export const E_PAIR = 13; // +1: the network-pair index as an i64 (low, high); -1 without a pair
+export const endpoints = new Table(15);
+
+export function pairIndex(row: i32): i64 {
+  return (<i64>endpoints.get(row, E_PAIR + 1) << 32) | <i64>(<u32>endpoints.get(row, E_PAIR));
+}
+
+export function setPairIndex(row: i32, index: i64): void {
+  endpoints.set(row, E_PAIR, <i32>index);
+  endpoints.set(row, E_PAIR + 1, <i32>(index >> 32));
+}
+
+// host-supplied facts keyed by interface name: PCI paths, ethtool bus info, vhost-user sockets
+export const H_KIND = 0;
+export const H_NAME = 1; // +1
+export const H_VALUE = 3; // +1
+export const hints = new Table(5);
+
+/** Where the input starts in memory: every offset in the tables counts from here. */
+export let inputBase: usize = 0;
+
+export function startModel(base: usize): void {
+  inputBase = base;
+  clearModel();
+  endpoints.clear();
+  hints.clear();
+}

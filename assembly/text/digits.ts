@@ -1,0 +1,53 @@
+// Digit writers shared by the IP, MAC and number formatters.
+import { out } from "../proto/writer";
+
+const HEX_DIGITS = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+
+@inline export function writeHexByte(value: u32): void {
+  out.byte(load<u8>(HEX_DIGITS + <usize>(value >> 4)));
+  out.byte(load<u8>(HEX_DIGITS + <usize>(value & 15)));
+}
+
+/** Lower-case hex without leading zeros, as Go's IPv6 groups are printed. */
+export function writeHexGroup(value: u32): void {
+  let started = false;
+  for (let shift: i32 = 12; shift >= 0; shift -= 4) {
+    const digit = (value >> <u32>shift) & 15;
+    if (digit != 0 || started || shift == 0) {
+      out.byte(load<u8>(HEX_DIGITS + <usize>digit));
+      started = true;
+    }
+  }
+}
+
+export function writeDecimal(value: u64): void {
+  if (value < 10) {
+    out.byte(48 + <u32>value);
+    return;
+  }
+  const digits = decimalDigits(value);
+  let at = out.pos + <usize>digits;
+  out.pos = at;
+  while (value != 0) {
+    store<u8>(--at, 48 + <u8>(value % 10));
+    value /= 10;
+  }
+}
+
+export function writeSignedDecimal(value: i64): void {
+  if (value < 0) {
+    out.byte(45);
+    writeDecimal(<u64>0 - <u64>value);
+  } else {
+    writeDecimal(<u64>value);
+  }
+}
+
+function decimalDigits(value: u64): i32 {
+  let digits = 1;
+  while (value >= 10) {
+    value /= 10;
+    digits++;
+  }
+  return digits;
+}

@@ -1,0 +1,89 @@
+// A capture: the input half of a live fixture. `netlink` holds every RTM_NEW* message of
+// the four dumps as hex (whole nlmsghdr + payload); `pciPaths` and `hints` are what a
+// hypervisor and the scan's probes would add. Fixture files are valid captures, and
+// `katanet capture` writes this shape.
+import { NetlinkBuilder } from "./netlink/builder.ts";
+import { encodeHints, encodePciPaths, type LinkHints } from "./wire/records.ts";
+
+export const DUMP_KINDS = ["links", "addrs", "routes", "neighs"] as const;
+export type DumpKind = (typeof DUMP_KINDS)[number];
+
+export interface Capture {
+  netlink: Record<DumpKind, string[]>;
+  pciPaths?: Record<string, string>;
+  hints?: LinkHints;
+}
+
+/** Where a capture is wrong, named precisely enough to find it in the file. */
+export class CaptureFormatError extends Error {
+  override name = "CaptureFormatError";
+}
+
+/** Checks the shape of parsed JSON and returns it as a Capture. */
+export function asCapture(value: unknown): Capture {
+  if (!isObject(value)) throw new CaptureFormatError("a capture must be a JSON object");
+  const netlink = value.netlink;
+  if (!isObject(netlink)) throw new CaptureFormatError('a capture needs a "netlink" object with links, addrs, routes and neighs');
+  for (const kind of DUMP_KINDS) {
+    const messages = netlink[kind];
+    if (!Array.isArray(messages) || messages.some((m) => typeof m !== "string")) {
+      throw new CaptureFormatError(`netlink.${kind} must be an array of hex strings`);
+    }
+  }
+  checkStringMap(value.pciPaths, "pciPaths");
+  if (value.hints !== undefined) {
+    if (!isObject(value.hints)) throw new CaptureFormatError('"hints" must be an object');
+    checkStringMap(value.hints.busInfo, "hints.busInfo");
+    checkStringMap(value.hints.vhostUserSockets, "hints.vhostUserSockets");
+  }
+  return value as unknown as Capture;
+}
+
+/** The core's input for a capture: the messages, then the PCI paths and hints as records. */
+export function captureInput(capture: Capture): Uint8Array {
+  const records = new NetlinkBuilder();
+  encodePciPaths(records, capture.pciPaths ?? {});
+  encodeHints(records, capture.hints ?? {});
+  const recordBytes = records.finish();
+  const messages = DUMP_KINDS.flatMap((kind) => capture.netlink[kind].map((hex, index) => decodeHex(hex, `netlink.${kind}[${index}]`)));
+  const input = new Uint8Array(messages.reduce((sum, m) => sum + align4(m.length), 0) + recordBytes.length);
+  let at = 0;
+  for (const message of messages) {
+    input.set(message, at);
+    at += align4(message.length);
+  }
+  input.set(recordBytes, at);
+  return input;
+}
+
+const align4 = (n: number): number => (n + 3) & ~3;
+
+export function decodeHex(hex: string, where: string): Uint8Array {
+  if (hex.length % 2 !== 0) throw new CaptureFormatError(`${where}: odd number of hex digits (${hex.length})`);
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) {
+    const value = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    if (!/^[0-9a-fA-F]{2}$/.test(hex.slice(2 * i, 2 * i + 2))) {
+      throw new CaptureFormatError(`${where}: "${hex.slice(2 * i, 2 * i + 2)}" at character ${2 * i} is not hex`);
+    }
+    bytes[i] = value;
+  }
+  return bytes;
+}
+
+export function encodeHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function checkStringMap(value: unknown, field: string): void {
+  if (value === undefined) return;
+  if (!isObject(value) || Object.values(value).some((v) => typeof v !== "string")) {
+    throw new CaptureFormatError(`"${field}" must be an object of strings`);
+  }
+}

@@ -1,0 +1,324 @@
+// The owner of one Wasm core instance: loads the .wasm, keeps its input and output areas,
+// runs a conversion and turns the core's error codes into typed errors. One owner per
+// instance; it reuses its buffers from call to call.
+import { readFileSync } from "node:fs";
+import { instantiateSync } from "@assemblyscript/loader";
+import { packageFile } from "./paths.ts";
+
+const ERR_MALFORMED = -1;
+const ERR_KATA = -2;
+const ERR_OUTPUT_TOO_SMALL = -3;
+
+const SECTION_INTERFACES = 0;
+const SECTION_ROUTES = 1;
+const SECTION_NEIGHBOURS = { seed: 2, "preseed-gateway": 3 } as const;
+const LOAD_KEEP_GOING = 1;
+const FIRST_OUTPUT_WINDOW = 256 * 1024;
+
+export type NeighbourRule = keyof typeof SECTION_NEIGHBOURS;
+export const NEIGHBOUR_RULES = Object.keys(SECTION_NEIGHBOURS) as NeighbourRule[];
+
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  inputArea(size: number, keep: number): number;
+  outputArea(size: number): number;
+  load(inPtr: number, inLength: number, flags: number): number;
+  emit(section: number, outPtr: number, capacity: number): number;
+  report(outPtr: number, capacity: number): number;
+  neededOutput(): number;
+  errorCode(): number;
+  errorOffset(): number;
+  errorText(): number;
+  errorTextLength(): number;
+  errorSubject(): number;
+  errorSubjectLength(): number;
+  privateMAC(randomPtr: number, outPtr: number): number;
+  pairName(which: number, index: bigint, outPtr: number): number;
+  modelByName(ptr: number, length: number): number;
+  modelText(model: number, outPtr: number): number;
+  modelValid(model: number): number;
+  addressFamily(family: number): number;
+  macText(ptr: number, length: number, outPtr: number): number;
+}
+
+/** The input was not what it claimed to be (truncated message, lying length, ...). */
+export class MalformedInputError extends Error {
+  override name = "MalformedInputError";
+  constructor(readonly detail: string, readonly offset: number) {
+    super(offset >= 0 ? `${detail} (at byte ${offset} of the input)` : detail);
+  }
+}
+
+/** Kata itself would fail here; `message` is the Go runtime's error text, exactly. */
+export class KataError extends Error {
+  override name = "KataError";
+  constructor(message: string, readonly interfaceName: string | null) {
+    super(message);
+  }
+}
+
+/** The host used the core wrongly: a bug in katanet, never the user's input. */
+export class CoreUsageError extends Error {
+  override name = "CoreUsageError";
+}
+
+/** The six agent messages of one neighbour rule, as Go's deterministic marshalling gives them. */
+export interface AgentMessages {
+  interfaces: Uint8Array[];
+  updateInterfaceRequests: Uint8Array[];
+  updateRoutesRequest: Uint8Array;
+  addArpNeighborsRequest: Uint8Array;
+  interfacesList: Uint8Array;
+  routesList: Uint8Array;
+}
+
+export interface ScanEndpoint {
+  name: string;
+  type: string;
+  /** The network-pair index Kata derived (br{i}_kata, tap{i}_kata), null without a pair. */
+  pairIndex: bigint | null;
+  hwAddr: string;
+}
+
+export interface SkippedLink {
+  name: string;
+  /** no-addresses, loopback, already-added, or (with keepGoing) the error Kata would raise. */
+  reason: string;
+}
+
+export interface Conversion {
+  endpoints: ScanEndpoint[];
+  skipped: SkippedLink[];
+  messages: Partial<Record<NeighbourRule, AgentMessages>>;
+}
+
+export interface ConvertOptions {
+  rules?: readonly NeighbourRule[];
+  /** Leave out links Kata would reject (listed in `skipped`) instead of failing. */
+  keepGoing?: boolean;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+export class KatanetCore {
+  private readonly core: CoreExports;
+  private inputLength = 0;
+
+  constructor(wasm: BufferSource = readFileSync(packageFile("dist", "katanet.wasm"))) {
+    const { exports } = instantiateSync<Record<string, unknown>>(wasm, {});
+    this.core = exports as unknown as CoreExports;
+  }
+
+  // ---- input ----
+
+  /** Starts a new input; `append`/`sink` add to it. */
+  resetInput(): this {
+    this.inputLength = 0;
+    return this;
+  }
+
+  append(bytes: Uint8Array): this {
+    this.reserve(bytes.length).set(bytes);
+    this.commit(bytes.length);
+    return this;
+  }
+
+  /** A writable view for `size` more input bytes (netlink datagrams land here, zero copy). */
+  reserve(size: number): Uint8Array {
+    const ptr = this.core.inputArea(this.inputLength + size, this.inputLength);
+    return new Uint8Array(this.core.memory.buffer, ptr + this.inputLength, size);
+  }
+
+  commit(size: number): void {
+    this.inputLength += size;
+  }
+
+  get length(): number {
+    return this.inputLength;
+  }
+
+  truncate(length: number): void {
+    if (length > this.inputLength) throw new RangeError(`cannot truncate ${this.inputLength} input bytes to ${length}`);
+    this.inputLength = length;
+  }
+
+  // ---- conversion ----
+
+  /** Converts the input gathered so far. */
+  convert(options: ConvertOptions = {}): Conversion {
+    const inPtr = this.core.inputArea(this.inputLength, this.inputLength);
+    const loaded = this.core.load(inPtr, this.inputLength, options.keepGoing ? LOAD_KEEP_GOING : 0);
+    if (loaded < 0) throw this.error(loaded);
+    const { endpoints, skipped } = this.readReport();
+    const interfaceSection = this.section(SECTION_INTERFACES);
+    const routesList = this.section(SECTION_ROUTES);
+    const interfaces = elementsOf(interfaceSection);
+    const messages: Conversion["messages"] = {};
+    for (const rule of options.rules ?? NEIGHBOUR_RULES) {
+      const neighbours = this.section(SECTION_NEIGHBOURS[rule]);
+      messages[rule] = {
+        interfaces: interfaces.map((element) => element.body),
+        updateInterfaceRequests: interfaces.map((element) => element.whole),
+        updateRoutesRequest: wrapInField1(routesList),
+        addArpNeighborsRequest: wrapInField1(neighbours),
+        interfacesList: interfaceSection,
+        routesList,
+      };
+    }
+    return { endpoints, skipped, messages };
+  }
+
+  /** Converts one complete input (a capture, or records built by host/wire). */
+  convertBytes(input: Uint8Array, options: ConvertOptions = {}): Conversion {
+    return this.resetInput().append(input).convert(options);
+  }
+
+  private section(section: number): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let window = FIRST_OUTPUT_WINDOW;
+    for (;;) {
+      const outPtr = this.core.outputArea(window);
+      const written = this.core.emit(section, outPtr, window);
+      if (written === ERR_OUTPUT_TOO_SMALL) {
+        window = Math.max(window * 2, this.core.neededOutput());
+        continue;
+      }
+      if (written < 0) throw this.error(written);
+      if (written === 0) break;
+      chunks.push(new Uint8Array(this.core.memory.buffer, outPtr, written).slice());
+    }
+    return concat(chunks);
+  }
+
+  private readReport(): { endpoints: ScanEndpoint[]; skipped: SkippedLink[] } {
+    let window = FIRST_OUTPUT_WINDOW;
+    let outPtr = this.core.outputArea(window);
+    let written = this.core.report(outPtr, window);
+    if (written === ERR_OUTPUT_TOO_SMALL) {
+      window = this.core.neededOutput();
+      outPtr = this.core.outputArea(window);
+      written = this.core.report(outPtr, window);
+    }
+    if (written < 0) throw this.error(written);
+    const endpoints: ScanEndpoint[] = [];
+    const skipped: SkippedLink[] = [];
+    const text = decoder.decode(new Uint8Array(this.core.memory.buffer, outPtr, written));
+    for (const line of text.split("\n")) {
+      const [kind, name, ...rest] = line.split("\t");
+      if (kind === "E") {
+        const [type, pair, hwAddr] = rest;
+        endpoints.push({ name, type, pairIndex: pair === "-" ? null : BigInt(pair), hwAddr });
+      } else if (kind === "S") {
+        skipped.push({ name, reason: rest.join("\t") });
+      }
+    }
+    return { endpoints, skipped };
+  }
+
+  private error(code: number): Error {
+    const text = this.text(this.core.errorText(), this.core.errorTextLength());
+    if (code === ERR_MALFORMED) return new MalformedInputError(text, this.core.errorOffset());
+    if (code === ERR_KATA) {
+      const subject = this.text(this.core.errorSubject(), this.core.errorSubjectLength());
+      return new KataError(text, subject);
+    }
+    return new CoreUsageError(`katanet core: call failed with code ${code}${text ? `: ${text}` : ""}`);
+  }
+
+  private text(ptr: number, length: number): string {
+    return decoder.decode(new Uint8Array(this.core.memory.buffer, ptr, length));
+  }
+
+  // ---- network.go's pure functions ----
+
+  /** generateRandomPrivateMacAddr on six host-supplied random bytes. */
+  privateMac(random: Uint8Array): string {
+    if (random.length !== 6) throw new RangeError(`a MAC needs exactly 6 random bytes, got ${random.length}`);
+    const ptr = this.core.outputArea(64);
+    new Uint8Array(this.core.memory.buffer, ptr, 6).set(random);
+    const length = this.core.privateMAC(ptr, ptr + 8);
+    return this.text(ptr + 8, length);
+  }
+
+  pairNames(index: bigint): { bridge: string; tap: string; virt: string } {
+    const ptr = this.core.outputArea(128);
+    const name = (which: number) => this.text(ptr, this.core.pairName(which, BigInt.asIntN(64, index), ptr));
+    return { bridge: name(0), tap: name(1), virt: name(2) };
+  }
+
+  /** SetModel: the model number for a name, or null where Go says "Unknown type NAME". */
+  modelByName(name: string): number | null {
+    const bytes = encoder.encode(name);
+    const ptr = this.core.outputArea(bytes.length + 1);
+    new Uint8Array(this.core.memory.buffer, ptr, bytes.length).set(bytes);
+    const model = this.core.modelByName(ptr, bytes.length);
+    return model < 0 ? null : model;
+  }
+
+  modelName(model: number): string {
+    const ptr = this.core.outputArea(16);
+    return this.text(ptr, this.core.modelText(model | 0, ptr));
+  }
+
+  modelIsValid(model: number): boolean {
+    return this.core.modelValid(model | 0) !== 0;
+  }
+
+  addressFamily(family: number): "v4" | "v6" {
+    return this.core.addressFamily(family | 0) === 1 ? "v6" : "v4";
+  }
+}
+
+interface Element {
+  whole: Uint8Array;
+  body: Uint8Array;
+}
+
+/** Splits a list section into its repeated-field elements (tag 0x0a, varint length, body). */
+function elementsOf(section: Uint8Array): Element[] {
+  const elements: Element[] = [];
+  let at = 0;
+  while (at < section.length) {
+    const start = at++;
+    let length = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = section[at++];
+      length += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) break;
+    }
+    elements.push({ whole: section.subarray(start, at + length), body: section.subarray(at, at + length) });
+    at += length;
+  }
+  return elements;
+}
+
+/**
+ * UpdateRoutesRequest and AddARPNeighborsRequest hold their list as field 1. The core
+ * streams the list in bounded chunks, so only here is its total length known.
+ */
+function wrapInField1(list: Uint8Array): Uint8Array {
+  const header = [0x0a];
+  let length = list.length;
+  while (length >= 0x80) {
+    header.push((length & 0x7f) | 0x80);
+    length = Math.floor(length / 128);
+  }
+  header.push(length);
+  const message = new Uint8Array(header.length + list.length);
+  message.set(header);
+  message.set(list, header.length);
+  return message;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, at);
+    at += chunk.length;
+  }
+  return joined;
+}

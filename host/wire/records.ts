@@ -1,0 +1,154 @@
+// Encodes what the host hands the Wasm core besides kernel messages: PCI paths, the
+// classification hints a scan gathers, and endpoints described by hand (structs.json
+// EndpointSpec form, DAN). They use netlink framing with private message types, so the
+// core reads one stream. The numbers mirror assembly/input/records.ts.
+import { NetlinkBuilder } from "../netlink/builder.ts";
+import type { EndpointSpec, GoIPNetSpec, GoIPSpec } from "../dan/endpoint-spec.ts";
+
+const KATANET_PCI_PATH = 0x7f01;
+const KATANET_BUS_INFO = 0x7f02;
+const KATANET_VHOST_USER = 0x7f03;
+const KATANET_ENDPOINT = 0x7f10;
+
+const HINT_NAME = 1;
+const HINT_VALUE = 2;
+
+const ENDPOINT_NAME = 1;
+const ENDPOINT_TYPE = 2;
+const ENDPOINT_HWADDR = 3;
+const ENDPOINT_PCI_PATH = 4;
+const ENDPOINT_MTU = 5;
+const ENDPOINT_RAW_FLAGS = 6;
+const ENDPOINT_ADDR = 7;
+const ENDPOINT_ROUTE = 8;
+const ENDPOINT_NEIGH = 9;
+
+const IPNET_IP = 1;
+const IPNET_MASK = 2;
+
+const ROUTE_DST = 1;
+const ROUTE_GW = 2;
+const ROUTE_SRC = 3;
+const ROUTE_SCOPE = 4;
+const ROUTE_FAMILY = 5;
+const ROUTE_FLAGS = 6;
+const ROUTE_MTU = 7;
+const ROUTE_PROTOCOL = 8;
+
+const NEIGH_IP = 1;
+const NEIGH_LLADDR = 2;
+const NEIGH_STATE = 3;
+const NEIGH_FLAGS = 4;
+
+/** Classification facts a scan gathers per link name, as Kata probes them. */
+export interface LinkHints {
+  /** ethtool bus-info (ETHTOOL_GDRVINFO) by link name. */
+  busInfo?: Record<string, string>;
+  /** vhost-user socket path by link name, for links that have one. */
+  vhostUserSockets?: Record<string, string>;
+}
+
+export function encodePciPaths(builder: NetlinkBuilder, pciPaths: Record<string, string>): void {
+  for (const [name, path] of Object.entries(pciPaths)) encodeHint(builder, KATANET_PCI_PATH, name, path);
+}
+
+export function encodeHints(builder: NetlinkBuilder, hints: LinkHints): void {
+  for (const [name, info] of Object.entries(hints.busInfo ?? {})) encodeHint(builder, KATANET_BUS_INFO, name, info);
+  for (const [name, path] of Object.entries(hints.vhostUserSockets ?? {})) encodeHint(builder, KATANET_VHOST_USER, name, path);
+}
+
+function encodeHint(builder: NetlinkBuilder, type: number, name: string, value: string): void {
+  builder.beginMessage(type, 0).attrText(HINT_NAME, name).attrText(HINT_VALUE, value).endMessage();
+}
+
+export function encodeEndpointSpecs(builder: NetlinkBuilder, specs: readonly EndpointSpec[]): void {
+  specs.forEach((spec, index) => {
+    try {
+      encodeEndpointSpec(builder, spec);
+    } catch (error) {
+      builder.reset();
+      throw new TypeError(`endpoint ${index} (${JSON.stringify(spec?.name)}): ${(error as Error).message}`);
+    }
+  });
+}
+
+function encodeEndpointSpec(builder: NetlinkBuilder, spec: EndpointSpec): void {
+  builder.beginMessage(KATANET_ENDPOINT, 0);
+  builder.attrText(ENDPOINT_NAME, text(spec.name, "name"));
+  builder.attrText(ENDPOINT_TYPE, text(spec.type, "type"));
+  builder.attrText(ENDPOINT_HWADDR, text(spec.hwAddr, "hwAddr"));
+  builder.attrText(ENDPOINT_PCI_PATH, text(spec.pciPath ?? "", "pciPath"));
+  // Go's uint64(int) conversion: a negative MTU wraps around.
+  builder.attrU64(ENDPOINT_MTU, BigInt.asUintN(64, integer(spec.iface?.mtu ?? 0, "iface.mtu")));
+  builder.attrU32(ENDPOINT_RAW_FLAGS, low32(spec.iface?.rawFlags ?? 0, "iface.rawFlags"));
+  for (const addr of spec.addrs ?? []) {
+    if (!addr.ipnet) throw new TypeError("an address has a null ipnet (Kata would crash on it)");
+    builder.beginNest(ENDPOINT_ADDR);
+    encodeIPNet(builder, addr.ipnet);
+    builder.endNest();
+  }
+  for (const route of spec.routes ?? []) encodeRoute(builder, route);
+  for (const neigh of spec.neighbors ?? []) {
+    builder.beginNest(ENDPOINT_NEIGH);
+    encodeIP(builder, NEIGH_IP, neigh.ip, "neighbor ip");
+    if (neigh.hardwareAddrHex !== null && neigh.hardwareAddrHex !== undefined) {
+      builder.attr(NEIGH_LLADDR, hexBytes(neigh.hardwareAddrHex, "neighbor hardwareAddrHex"));
+    }
+    builder.attrU32(NEIGH_STATE, low32(neigh.state ?? 0, "neighbor state"));
+    builder.attrU32(NEIGH_FLAGS, low32(neigh.flags ?? 0, "neighbor flags"));
+    builder.endNest();
+  }
+  builder.endMessage();
+}
+
+function encodeRoute(builder: NetlinkBuilder, route: EndpointSpec["routes"][number]): void {
+  builder.beginNest(ENDPOINT_ROUTE);
+  if (route.dst) {
+    builder.beginNest(ROUTE_DST);
+    encodeIPNet(builder, route.dst);
+    builder.endNest();
+  }
+  encodeIP(builder, ROUTE_GW, route.gw, "route gw");
+  encodeIP(builder, ROUTE_SRC, route.src, "route src");
+  builder.attrU32(ROUTE_SCOPE, low32(route.scope ?? 0, "route scope"));
+  builder.attrU32(ROUTE_FAMILY, low32(route.family ?? 0, "route family"));
+  builder.attrU32(ROUTE_FLAGS, low32(route.flags ?? 0, "route flags"));
+  builder.attrU32(ROUTE_MTU, low32(route.mtu ?? 0, "route mtu"));
+  builder.attrU32(ROUTE_PROTOCOL, low32(route.protocol ?? 0, "route protocol"));
+  builder.endNest();
+}
+
+function encodeIPNet(builder: NetlinkBuilder, ipnet: GoIPNetSpec): void {
+  encodeIP(builder, IPNET_IP, ipnet.ip, "ipnet ip");
+  if (ipnet.mask) builder.attr(IPNET_MASK, hexBytes(ipnet.mask.hex, "mask hex"));
+}
+
+function encodeIP(builder: NetlinkBuilder, type: number, ip: GoIPSpec | null | undefined, what: string): void {
+  if (ip) builder.attr(type, hexBytes(ip.hex, `${what} hex`));
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== "string") throw new TypeError(`${field} must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function integer(value: unknown, field: string): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === "string" && /^-?\d+$/.test(value)) return BigInt(value);
+  throw new TypeError(`${field} must be an integer, got ${JSON.stringify(value)}`);
+}
+
+/** Go's int -> uint32/int32 conversions keep the low 32 bits. */
+function low32(value: unknown, field: string): number {
+  return Number(BigInt.asUintN(32, integer(value, field)));
+}
+
+function hexBytes(hex: unknown, field: string): Uint8Array {
+  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new TypeError(`${field} must be an even-length hex string, got ${JSON.stringify(hex)}`);
+  }
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
