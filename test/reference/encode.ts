@@ -10,53 +10,26 @@ import type {
   NetworkStructures,
   RouteMessage,
 } from "./model.ts";
-import { WireWriter, messageFieldLength, stringFieldLength, varintFieldLength } from "./wire.ts";
+import { WireWriter } from "./wire.ts";
 
-const ipAddressLength = (address: IPAddressMessage): number =>
-  varintFieldLength(address.family) + stringFieldLength(address.address) + stringFieldLength(address.mask);
-
-function writeIPAddress(writer: WireWriter, address: IPAddressMessage): void {
+function writeIPAddress(writer: WireWriter, field: number, address: IPAddressMessage): void {
+  const start = writer.beginDelimited(field);
   writer.varintField(1, address.family);
   writer.stringField(2, address.address);
   writer.stringField(3, address.mask);
-}
-
-function interfaceLength(iface: InterfaceMessage): number {
-  let length = stringFieldLength(iface.device) + stringFieldLength(iface.name);
-  for (const address of iface.IPAddresses) length += messageFieldLength(ipAddressLength(address));
-  return (
-    length +
-    varintFieldLength(iface.mtu) +
-    stringFieldLength(iface.hwAddr) +
-    stringFieldLength(iface.devicePath) +
-    stringFieldLength(iface.type) +
-    varintFieldLength(iface.rawFlags)
-  );
+  writer.endDelimited(start);
 }
 
 function writeInterface(writer: WireWriter, iface: InterfaceMessage): void {
   writer.stringField(1, iface.device);
   writer.stringField(2, iface.name);
-  for (const address of iface.IPAddresses) {
-    writer.messageHeader(3, ipAddressLength(address));
-    writeIPAddress(writer, address);
-  }
+  for (const address of iface.IPAddresses) writeIPAddress(writer, 3, address);
   writer.varintField(4, iface.mtu);
   writer.stringField(5, iface.hwAddr);
   writer.stringField(6, iface.devicePath);
   writer.stringField(7, iface.type);
   writer.varintField(8, iface.rawFlags);
 }
-
-const routeLength = (route: RouteMessage): number =>
-  stringFieldLength(route.dest) +
-  stringFieldLength(route.gateway) +
-  stringFieldLength(route.device) +
-  stringFieldLength(route.source) +
-  varintFieldLength(route.scope) +
-  varintFieldLength(route.family) +
-  varintFieldLength(route.flags) +
-  varintFieldLength(route.mtu);
 
 function writeRoute(writer: WireWriter, route: RouteMessage): void {
   writer.stringField(1, route.dest);
@@ -69,16 +42,8 @@ function writeRoute(writer: WireWriter, route: RouteMessage): void {
   writer.varintField(8, route.mtu);
 }
 
-const neighborLength = (neighbor: ARPNeighborMessage): number =>
-  messageFieldLength(ipAddressLength(neighbor.toIPAddress)) +
-  stringFieldLength(neighbor.device) +
-  stringFieldLength(neighbor.lladdr) +
-  varintFieldLength(neighbor.state) +
-  varintFieldLength(neighbor.flags);
-
 function writeNeighbor(writer: WireWriter, neighbor: ARPNeighborMessage): void {
-  writer.messageHeader(1, ipAddressLength(neighbor.toIPAddress));
-  writeIPAddress(writer, neighbor.toIPAddress);
+  writeIPAddress(writer, 1, neighbor.toIPAddress);
   writer.stringField(2, neighbor.device);
   writer.stringField(3, neighbor.lladdr);
   writer.varintField(4, neighbor.state);
@@ -86,40 +51,34 @@ function writeNeighbor(writer: WireWriter, neighbor: ARPNeighborMessage): void {
 }
 
 /** A message whose field 1 is `messages`, repeated (grpc.Interfaces, Routes, ARPNeighbors). */
-function encodeList<T>(messages: T[], lengthOf: (message: T) => number, write: (w: WireWriter, m: T) => void): Uint8Array {
-  const lengths = messages.map(lengthOf);
-  const writer = new WireWriter(lengths.reduce((total, length) => total + messageFieldLength(length), 0));
-  messages.forEach((message, i) => {
-    writer.messageHeader(1, lengths[i]);
+function encodeList<T>(writer: WireWriter, messages: T[], write: (writer: WireWriter, message: T) => void): Uint8Array {
+  for (const message of messages) {
+    const start = writer.beginDelimited(1);
     write(writer, message);
-  });
-  return writer.written();
+    writer.endDelimited(start);
+  }
+  return writer.take();
 }
 
 /** A message whose field 1 is the already encoded `message` (the request wrappers). */
-function embed(message: Uint8Array): Uint8Array {
-  const writer = new WireWriter(messageFieldLength(message.length));
-  writer.messageHeader(1, message.length);
-  const header = writer.written();
-  const bytes = new Uint8Array(header.length + message.length);
-  bytes.set(header);
-  bytes.set(message, header.length);
-  return bytes;
+function embed(writer: WireWriter, message: Uint8Array): Uint8Array {
+  writer.bytesField(1, message);
+  return writer.take();
 }
 
 export function encodeAgentMessages(structures: NetworkStructures): AgentMessagesPb {
+  const writer = new WireWriter();
   const interfaces = structures.interfaces.map((iface) => {
-    const writer = new WireWriter(interfaceLength(iface));
     writeInterface(writer, iface);
-    return writer.written();
+    return writer.take();
   });
-  const routesList = encodeList(structures.routes, routeLength, writeRoute);
+  const routesList = encodeList(writer, structures.routes, writeRoute);
   return {
     interfaces,
-    updateInterfaceRequests: interfaces.map(embed),
-    updateRoutesRequest: embed(routesList),
-    addArpNeighborsRequest: embed(encodeList(structures.neighbors, neighborLength, writeNeighbor)),
-    interfacesList: encodeList(structures.interfaces, interfaceLength, writeInterface),
+    updateInterfaceRequests: interfaces.map((iface) => embed(writer, iface)),
+    updateRoutesRequest: embed(writer, routesList),
+    addArpNeighborsRequest: embed(writer, encodeList(writer, structures.neighbors, writeNeighbor)),
+    interfacesList: encodeList(writer, structures.interfaces, writeInterface),
     routesList,
   };
 }

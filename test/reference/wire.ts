@@ -1,34 +1,13 @@
-// Protobuf wire primitives for a hand-written encoder: varints, length-delimited fields
-// and UTF-8 strings written into one growing buffer.
+// Protobuf wire primitives for a hand-written encoder, in one pass: a length-delimited
+// field reserves one length byte, its body is written in place, and the length is
+// patched in afterwards (the body moves only in the rare case of 128 bytes or more).
 
 const WIRE_VARINT = 0;
 const WIRE_LENGTH_DELIMITED = 2;
 
 const textEncoder = new TextEncoder();
 
-const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code < 0xdc00;
-const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code < 0xe000;
-
-/** UTF-8 bytes of `text` as TextEncoder writes them (a lone surrogate becomes U+FFFD). */
-export function utf8Length(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) length += 1;
-    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
-      // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
-      length += 2;
-      i++;
-    } else length += 2;
-  }
-  return length;
-}
-
-/** Bytes of `value` as a varint; negative values are 64-bit two's complement (10 bytes),
- * as Go writes a negative int32 or a uint64 converted from a negative int. */
 export function varintLength(value: number): number {
-  if (value < 0) return 10;
   let length = 1;
   while (value >= 0x80) {
     value = Math.floor(value / 128);
@@ -37,22 +16,12 @@ export function varintLength(value: number): number {
   return length;
 }
 
-export const stringFieldLength = (text: string): number => {
-  if (text.length === 0) return 0;
-  const length = utf8Length(text);
-  return 1 + varintLength(length) + length;
-};
-
-export const varintFieldLength = (value: number): number => (value === 0 ? 0 : 1 + varintLength(value));
-
-export const messageFieldLength = (length: number): number => 1 + varintLength(length) + length;
-
 export class WireWriter {
   private buffer: Uint8Array;
   private position = 0;
 
-  constructor(capacity: number) {
-    this.buffer = new Uint8Array(Math.max(capacity, 16));
+  constructor(capacity = 1024) {
+    this.buffer = new Uint8Array(capacity);
   }
 
   private ensure(additional: number): void {
@@ -62,6 +31,8 @@ export class WireWriter {
     this.buffer = grown;
   }
 
+  /** Negative values are written as 64-bit two's complement (10 bytes), as Go writes a
+   * negative int32 or a uint64 converted from a negative int. */
   varint(value: number): void {
     this.ensure(10);
     if (value < 0) {
@@ -80,39 +51,63 @@ export class WireWriter {
     this.buffer[this.position++] = value;
   }
 
-  tag(field: number, wireType: number): void {
-    this.varint((field << 3) | wireType);
-  }
-
-  /** Writes a proto3 scalar field, leaving out the zero value as Go does. */
+  /** A proto3 scalar field; the zero value is left out, as Go does. */
   varintField(field: number, value: number): void {
     if (value === 0) return;
-    this.tag(field, WIRE_VARINT);
+    this.varint((field << 3) | WIRE_VARINT);
     this.varint(value);
   }
 
-  stringField(field: number, text: string): void {
-    if (text.length === 0) return;
-    const length = utf8Length(text);
-    this.tag(field, WIRE_LENGTH_DELIMITED);
-    this.varint(length);
-    this.ensure(length);
-    if (length === text.length) {
-      for (let i = 0; i < length; i++) this.buffer[this.position + i] = text.charCodeAt(i);
-    } else {
-      textEncoder.encodeInto(text, this.buffer.subarray(this.position));
+  /** Starts a length-delimited field; returns what `endDelimited` needs. */
+  beginDelimited(field: number): number {
+    this.varint((field << 3) | WIRE_LENGTH_DELIMITED);
+    this.ensure(1);
+    return ++this.position;
+  }
+
+  endDelimited(bodyStart: number): void {
+    const length = this.position - bodyStart;
+    if (length < 0x80) {
+      this.buffer[bodyStart - 1] = length;
+      return;
     }
+    const extra = varintLength(length) - 1;
+    this.ensure(extra);
+    this.buffer.copyWithin(bodyStart + extra, bodyStart, this.position);
+    this.position = bodyStart - 1;
+    this.varint(length);
     this.position += length;
   }
 
-  /** Starts an embedded message whose encoded length is already known. */
-  messageHeader(field: number, length: number): void {
-    this.tag(field, WIRE_LENGTH_DELIMITED);
-    this.varint(length);
+  /** A proto3 string field; the empty string is left out. */
+  stringField(field: number, text: string): void {
+    if (text.length === 0) return;
+    const bodyStart = this.beginDelimited(field);
+    this.ensure(text.length * 3);
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        this.position += textEncoder.encodeInto(text.slice(i), this.buffer.subarray(this.position)).written;
+        break;
+      }
+      this.buffer[this.position++] = code;
+    }
+    this.endDelimited(bodyStart);
   }
 
-  /** Everything written, as a view of the writer's buffer. */
-  written(): Uint8Array {
-    return this.buffer.subarray(0, this.position);
+  /** A length-delimited field holding already encoded bytes (an embedded message). */
+  bytesField(field: number, bytes: Uint8Array): void {
+    this.varint((field << 3) | WIRE_LENGTH_DELIMITED);
+    this.varint(bytes.length);
+    this.ensure(bytes.length);
+    this.buffer.set(bytes, this.position);
+    this.position += bytes.length;
+  }
+
+  /** Everything written so far, copied out; the writer starts over. */
+  take(): Uint8Array {
+    const bytes = this.buffer.slice(0, this.position);
+    this.position = 0;
+    return bytes;
   }
 }
