@@ -54,12 +54,15 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isHexDigit = (c: number): boolean =>
   isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 
+// strconv.Quote's short escapes.
+const QUOTED_CONTROL_CHARS: Record<number, string> = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 0x5c: "\\\\" };
+
 /** Go's quoteChar: how a byte is shown in "invalid character ..." (the byte read as a rune). */
 function quoteChar(c: number): string {
   if (c === 0x27) return "'\\''";
   if (c === 0x22) return "'\"'";
-  const named: Record<number, string> = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 0x5c: "\\\\" };
-  if (named[c] !== undefined) return `'${named[c]}'`;
+  const named = QUOTED_CONTROL_CHARS[c];
+  if (named !== undefined) return `'${named}'`;
   if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, "0")}'`;
   // strconv.Quote escapes the Latin-1 characters Go does not consider printable.
   if ((c >= 0x80 && c <= 0xa0) || c === 0xad) return `'\\u${c.toString(16).padStart(4, "0")}'`;
@@ -279,6 +282,9 @@ function findSyntaxError(bytes: Uint8Array): JsonSyntaxError | null {
 
 // ---- Pass 2: the tree, over input the scanner accepted. ----
 
+// \b \f \n \r \t
+const SINGLE_LETTER_ESCAPES: Record<number, number> = { 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9 };
+
 const ASCII = new TextDecoder(); // only ever given ASCII bytes here
 
 type Container = Extract<JsonValue, { kind: "object" | "array" }>;
@@ -390,8 +396,7 @@ class TreeBuilder {
   private readEscape(): number {
     const letter = this.bytes[this.at + 1];
     this.at += 2;
-    const simple: Record<number, number> = { 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9 };
-    if (letter !== 0x75) return simple[letter] ?? letter; // \" \\ \/ stand for themselves
+    if (letter !== 0x75) return SINGLE_LETTER_ESCAPES[letter] ?? letter; // \" \\ \/ stand for themselves
     const unit = this.hex4(this.at);
     this.at += 4;
     if (unit < 0xd800 || unit >= 0xe000) return unit;
