@@ -137,7 +137,7 @@ export const E_PAIR = 13; // +1: the network-pair index as an i64 (low, high); -
 export const endpoints = new Table(15);
 
 export function pairIndex(row: i32): i64 {
-  return (<i64>endpoints.get(row, E_PAIR + 1) << 32) | <i64>(<u32>endpoints.get(row, E_PAIR));
+  return (<i64>endpoints.get(row, E_PAIR + 1) << 32) | (<i64>endpoints.get(row, E_PAIR) & 0xffffffff);
 }
 
 export function setPairIndex(row: i32, index: i64): void {

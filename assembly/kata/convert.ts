@@ -52,6 +52,11 @@ const NEIGH_FLAGS: u32 = 5;
 
 const FAMILY_V6: i32 = 1; // types.IPFamily v6; v4 is 0 and left out
 
+/** A table word as the uint32 it holds: Go's uint32(x) conversions. */
+@inline function unsigned(word: i32): u64 {
+  return <u64>word & 0xffffffff;
+}
+
 @inline function at(offset: i32): usize {
   return inputBase + <usize>offset;
 }
@@ -74,11 +79,11 @@ export function writeInterface(endpoint: i32): void {
     writeAddress(addr);
     addr = addrs.get(addr, 0);
   }
-  out.uintField(IFACE_MTU, (<u64>(<u32>endpoints.get(endpoint, E_MTU_HIGH)) << 32) | <u32>endpoints.get(endpoint, E_MTU_LOW));
+  out.uintField(IFACE_MTU, (unsigned(endpoints.get(endpoint, E_MTU_HIGH)) << 32) | unsigned(endpoints.get(endpoint, E_MTU_LOW)));
   writeHardwareAddress(endpoint);
   writeDevicePath(endpoint);
   writeEndpointType(endpoint);
-  out.uintField(IFACE_RAW_FLAGS, <u32>endpoints.get(endpoint, E_RAW_FLAGS) & IFF_NOARP);
+  out.uintField(IFACE_RAW_FLAGS, unsigned(endpoints.get(endpoint, E_RAW_FLAGS)) & IFF_NOARP);
   out.close(element);
 }
 
@@ -151,11 +156,11 @@ export function writeRoute(endpoint: i32, route: i32): void {
   writeOptionalIP(ROUTE_GATEWAY, routes.get(route, R_GW), routes.get(route, R_GW + 1));
   out.stringField(ROUTE_DEVICE, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME + 1));
   writeOptionalIP(ROUTE_SOURCE, routes.get(route, R_SRC), routes.get(route, R_SRC + 1));
-  out.uintField(ROUTE_SCOPE, <u32>routes.get(route, R_SCOPE));
+  out.uintField(ROUTE_SCOPE, unsigned(routes.get(route, R_SCOPE)));
   // utils.ConvertAddressFamily: only AF_INET6 is v6, whatever the addresses say.
   out.intField(ROUTE_FAMILY, routes.get(route, R_FAMILY) == AF_INET6 ? FAMILY_V6 : 0);
-  out.uintField(ROUTE_FLAGS, <u32>routes.get(route, R_FLAGS));
-  out.uintField(ROUTE_MTU, <u32>routes.get(route, R_MTU));
+  out.uintField(ROUTE_FLAGS, unsigned(routes.get(route, R_FLAGS)));
+  out.uintField(ROUTE_MTU, unsigned(routes.get(route, R_MTU)));
   out.close(element);
 }
 

@@ -2,25 +2,13 @@
 // rules, and Go's error text where Kata fails.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
 import { captureInput } from "../../host/capture.ts";
-import { KataError, KatanetCore, NEIGHBOUR_RULES, type AgentMessages } from "../../host/core.ts";
-import { liveFixtures, type ExpectedPb } from "../reference/fixtures.ts";
+import { KataError, KatanetCore, NEIGHBOUR_RULES } from "../../host/core.ts";
+import { liveFixtures } from "../reference/fixtures.ts";
+import { toExpectedPb } from "./expected.ts";
 
 const core = new KatanetCore();
 const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;
-
-function asBase64(messages: AgentMessages): ExpectedPb {
-  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-  return {
-    interfaces: messages.interfaces.map(b64),
-    updateInterfaceRequests: messages.updateInterfaceRequests.map(b64),
-    updateRoutesRequest: b64(messages.updateRoutesRequest),
-    addArpNeighborsRequest: b64(messages.addArpNeighborsRequest),
-    interfacesList: b64(messages.interfacesList),
-    routesList: b64(messages.routesList),
-  };
-}
 
 for (const fixture of liveFixtures()) {
   test(`live fixture ${fixture.file}`, () => {
@@ -39,7 +27,7 @@ for (const fixture of liveFixtures()) {
     for (const rule of NEIGHBOUR_RULES) {
       const expected = fixture.expected[ruleKey[rule]];
       assert.ok(expected, `${fixture.file} has expected.${ruleKey[rule]}`);
-      assert.deepEqual(asBase64(conversion.messages[rule]!), expected.pb, `${rule} rule`);
+      assert.deepEqual(toExpectedPb(conversion.messages[rule]!), expected.pb, `${rule} rule`);
     }
     assert.deepEqual(
       conversion.endpoints.map((e) => ({ name: e.name, type: e.type, hwAddr: e.hwAddr })),
