@@ -5,8 +5,7 @@ import assert from "node:assert/strict";
 import { Bench } from "tinybench";
 import { captureStream } from "../reference/capture.ts";
 import { type LiveFixture, liveFixtures, pbAsFixtureRecords } from "../reference/fixtures.ts";
-import type { ConversionOptions } from "../reference/convert-namespace.ts";
-import { type ConversionPath, conversionPaths, plainTsPath, protobufjsPath } from "./paths.ts";
+import { conversionPaths, plainTsPath, protobufjsPath } from "./paths.ts";
 import { formatTable } from "./table.ts";
 
 /** "Large" is about size, not names: the fixtures captured for performance hold at least
@@ -16,57 +15,44 @@ const LARGE_FIXTURE_MESSAGES = 5_000;
 const messageCount = ({ netlink }: LiveFixture): number =>
   netlink.links.length + netlink.addrs.length + netlink.routes.length + netlink.neighs.length;
 
-interface Workload {
-  fixture: LiveFixture;
-  stream: Uint8Array;
-  options: ConversionOptions;
-}
-
-function largeWorkloads(): Workload[] {
-  return liveFixtures()
-    .filter((fixture) => fixture.expected.error === null && messageCount(fixture) >= LARGE_FIXTURE_MESSAGES)
-    .map((fixture) => ({
-      fixture,
-      stream: captureStream(fixture.netlink),
-      options: { rule: "seed" as const, pciPaths: fixture.pciPaths },
-    }));
-}
-
-/** A path that gets the bytes wrong must not get a throughput figure. */
-function assertMatchesGo(path: ConversionPath, { fixture, stream, options }: Workload): void {
-  const pb = pbAsFixtureRecords(path.convert(stream, options));
-  assert.deepEqual(pb, fixture.expected.seed?.pb, `${path.name} differs from Go on ${fixture.file}`);
-}
+const largeFixtures = (): LiveFixture[] =>
+  liveFixtures().filter((fixture) => fixture.expected.error === null && messageCount(fixture) >= LARGE_FIXTURE_MESSAGES);
 
 const formatRate = (opsPerSecond: number): string => opsPerSecond.toFixed(opsPerSecond < 100 ? 1 : 0);
 const formatRatio = (ratio: number): string => `${ratio.toFixed(2)}×`;
 
+/** Ops/s of every path on one fixture; a path that gets the bytes wrong is not timed. */
+async function measure(fixture: LiveFixture): Promise<Map<string, number>> {
+  const bench = new Bench({ time: 1500, warmupTime: 300 });
+  for (const path of conversionPaths) {
+    const convert = path.prepare(fixture);
+    assert.deepEqual(pbAsFixtureRecords(convert()), fixture.expected.seed?.pb, `${path.name} differs from Go on ${fixture.file}`);
+    bench.add(path.name, convert);
+  }
+  await bench.run();
+  const opsPerSecond = new Map<string, number>();
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (result.state !== "completed") throw new Error(`${task.name} on ${fixture.file}: ${result.state}`);
+    opsPerSecond.set(task.name, 1000 / result.period);
+  }
+  return opsPerSecond;
+}
+
 export async function runSuite(): Promise<void> {
-  const workloads = largeWorkloads();
-  if (workloads.length === 0) throw new Error(`no live fixture with ≥ ${LARGE_FIXTURE_MESSAGES} netlink messages`);
+  const fixtures = largeFixtures();
+  if (fixtures.length === 0) throw new Error(`no live fixture with ≥ ${LARGE_FIXTURE_MESSAGES} netlink messages`);
   const rows: string[][] = [];
-  for (const workload of workloads) {
-    const bench = new Bench({ time: 1500, warmupTime: 300 });
-    for (const path of conversionPaths) {
-      assertMatchesGo(path, workload);
-      bench.add(path.name, () => {
-        path.convert(workload.stream, workload.options);
-      });
-    }
-    await bench.run();
-    const opsPerSecond = new Map<string, number>();
-    for (const task of bench.tasks) {
-      const result = task.result;
-      if (result.state !== "completed") throw new Error(`${task.name} on ${workload.fixture.file}: ${result.state}`);
-      opsPerSecond.set(task.name, 1000 / result.period);
-    }
+  for (const fixture of fixtures) {
+    const opsPerSecond = await measure(fixture);
+    const inputMegabytes = captureStream(fixture.netlink).length / 1e6;
     for (const path of conversionPaths) {
       const rate = opsPerSecond.get(path.name)!;
       rows.push([
-        workload.fixture.file.replace(/\.json(\.gz)?$/, ""),
+        fixture.file.replace(/\.json(\.gz)?$/, ""),
         path.name,
         formatRate(rate),
-        (((workload.stream.length / 1e6) * rate) | 0).toString(),
+        (inputMegabytes * rate).toFixed(0),
         formatRatio(rate / opsPerSecond.get(plainTsPath.name)!),
         formatRatio(rate / opsPerSecond.get(protobufjsPath.name)!),
       ]);

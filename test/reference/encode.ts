@@ -66,8 +66,11 @@ function embed(writer: WireWriter, message: Uint8Array): Uint8Array {
   return writer.take();
 }
 
+// One scratch buffer for all calls: growing a fresh one to megabytes on every conversion
+// costs more than the encoding. Each message is copied out of it when complete.
+const writer = new WireWriter(64 * 1024);
+
 export function encodeAgentMessages(structures: NetworkStructures): AgentMessagesPb {
-  const writer = new WireWriter();
   const interfaces = structures.interfaces.map((iface) => {
     writeInterface(writer, iface);
     return writer.take();
