@@ -117,7 +117,8 @@ function addSingleEndpoint(added: AddedEndpoint[], info: NetworkInfo, pciPaths: 
     name: link.name,
     type,
     hardwareAddr: hardwareAddrString(link.hardwareAddr),
-    devicePath: normalisePciPath(pciPaths[link.name] ?? ""),
+    // Own keys only: a link named "constructor" has no PCI path.
+    devicePath: normalisePciPath(Object.hasOwn(pciPaths, link.name) ? pciPaths[link.name] : ""),
     properties: info,
   };
   const pair = hasPair ? { bridge: `br${index}_kata`, tap: `tap${index}_kata`, virt: link.name } : null;
@@ -125,7 +126,7 @@ function addSingleEndpoint(added: AddedEndpoint[], info: NetworkInfo, pciPaths: 
 }
 
 /** Compares like Go compares strings: by UTF-8 bytes, which is code-point order. */
-export function compareBytewise(a: string, b: string): number {
+function compareBytewise(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const x = a.codePointAt(i)!;

@@ -79,7 +79,7 @@ export function liveFixtures(): LiveFixture[] {
   return liveFixtureCache;
 }
 
-export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
 /** Encoded messages in the shape of a fixture's `expected.<rule>.pb` (base64 values). */
 export function pbAsFixtureRecords(pb: AgentMessagesPb): ExpectedPb {

@@ -7,7 +7,7 @@ const WIRE_LENGTH_DELIMITED = 2;
 
 const textEncoder = new TextEncoder();
 
-export function varintLength(value: number): number {
+function varintLength(value: number): number {
   let length = 1;
   while (value >= 0x80) {
     value = Math.floor(value / 128);
