@@ -3,7 +3,7 @@
 // through the getters. Nothing here traps on bad input: it returns a negative code.
 import { ByteRegion } from "./memory/bytes";
 import { ERR_USAGE, lastError } from "./errors";
-import { endpoints, E_NAME, E_PCI, inputBase, links, startModel } from "./model";
+import { endpoints, E_NAME, E_PCI, inputBase, links, rebaseModel, startModel } from "./model";
 import {
   NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
 } from "./netlink/constants";
@@ -16,16 +16,19 @@ import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./
 import { buildEndpoints } from "./kata/endpoints";
 import { checkPciPath } from "./kata/pcipath";
 import { emit as emitSection, neededCapacity, rewindSections } from "./kata/sections";
-import { reportNeeded, writeReport } from "./kata/report";
+import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
 import { out } from "./proto/writer";
 import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
 import { writeMAC } from "./text/mac";
 
 export const LOAD_KEEP_GOING: u32 = 1;
+export const LOAD_DECODE_ONLY: u32 = 2; // stop before Kata's rules: the host gathers hints first
 
 const input = new ByteRegion();
 const output = new ByteRegion();
 const walker = new MessageWalker();
+let decodedLength: i32 = 0;
+let handDescribed = false;
 let loaded = false;
 
 /** Room for `size` input bytes; the first `keep` bytes survive a move (dumps append). */
@@ -37,14 +40,33 @@ export function outputArea(size: u32): usize {
   return output.ensure(size);
 }
 
-/** Decodes a whole input and applies Kata's scan rules: the endpoint count, or an error code. */
+/**
+ * Decodes a whole input and applies Kata's scan rules: the endpoint count, or an error
+ * code. With LOAD_DECODE_ONLY it stops after decoding and returns the link count; the
+ * host then appends hint records and calls `classify`.
+ */
 export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
   lastError.reset();
   loaded = false;
+  handDescribed = false;
+  decodedLength = 0;
   if (inLength < 0) return ERR_USAGE;
   startModel(inPtr);
-  let handDescribed = false;
-  walker.reset(inPtr, inLength);
+  if (!decode(inLength)) return lastError.code;
+  if (flags & LOAD_DECODE_ONLY) return links.rows;
+  return finish(flags);
+}
+
+/** Decodes what was appended to the input since `load` (hint records), then finishes. */
+export function classify(inPtr: usize, inLength: i32, flags: u32): i32 {
+  if (inLength < decodedLength) return ERR_USAGE;
+  rebaseModel(inPtr); // the host may have moved the input while appending
+  if (!decode(inLength)) return lastError.code;
+  return finish(flags);
+}
+
+function decode(inLength: i32): bool {
+  walker.reset(inputBase + <usize>decodedLength, inLength - decodedLength, inputBase);
   while (walker.next()) {
     const type = walker.type;
     if (type == RTM_NEWLINK) decodeLink(walker);
@@ -59,7 +81,11 @@ export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
       lastError.malformed(walker.offset(walker.start)).ascii("unexpected netlink message type ").decimal(type);
     }
   }
-  if (lastError.failed) return lastError.code;
+  decodedLength = inLength;
+  return !lastError.failed;
+}
+
+function finish(flags: u32): i32 {
   if (handDescribed && links.rows > 0) {
     lastError.malformed(0).ascii("input mixes hand-described endpoints with kernel link messages");
     return lastError.code;
@@ -69,6 +95,11 @@ export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
   rewindSections();
   loaded = true;
   return endpoints.rows;
+}
+
+/** Each decoded link's name and addresses as Kata lists them: "name\tip\tip...\n". */
+export function linkSummary(outPtr: usize, capacity: i32): i32 {
+  return writeLinkSummary(outPtr, capacity);
 }
 
 function checkPciPaths(): bool {

@@ -154,6 +154,11 @@ export const hints = new Table(5);
 /** Where the input starts in memory: every offset in the tables counts from here. */
 export let inputBase: usize = 0;
 
+/** The input moved (the host appended to it): offsets stay valid against the new base. */
+export function rebaseModel(base: usize): void {
+  inputBase = base;
+}
+
 export function startModel(base: usize): void {
   inputBase = base;
   clearModel();

@@ -3,7 +3,7 @@
 // hypervisor and the scan's probes would add. Fixture files are valid captures, and
 // `katanet capture` writes this shape.
 import { NetlinkBuilder } from "./netlink/builder.ts";
-import { encodeHints, encodePciPaths, type LinkHints } from "./wire/records.ts";
+import { encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
 
 export const DUMP_KINDS = ["links", "addrs", "routes", "neighs"] as const;
 export type DumpKind = (typeof DUMP_KINDS)[number];
@@ -11,7 +11,7 @@ export type DumpKind = (typeof DUMP_KINDS)[number];
 export interface Capture {
   netlink: Record<DumpKind, string[]>;
   pciPaths?: Record<string, string>;
-  hints?: LinkHints;
+  hints?: CaptureHints;
 }
 
 /** Where a capture is wrong, named precisely enough to find it in the file. */

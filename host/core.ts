@@ -13,6 +13,7 @@ const SECTION_INTERFACES = 0;
 const SECTION_ROUTES = 1;
 const SECTION_NEIGHBOURS = { seed: 2, "preseed-gateway": 3 } as const;
 const LOAD_KEEP_GOING = 1;
+const LOAD_DECODE_ONLY = 2;
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
 
 export type NeighbourRule = keyof typeof SECTION_NEIGHBOURS;
@@ -23,6 +24,8 @@ interface CoreExports {
   inputArea(size: number, keep: number): number;
   outputArea(size: number): number;
   load(inPtr: number, inLength: number, flags: number): number;
+  classify(inPtr: number, inLength: number, flags: number): number;
+  linkSummary(outPtr: number, capacity: number): number;
   emit(section: number, outPtr: number, capacity: number): number;
   report(outPtr: number, capacity: number): number;
   neededOutput(): number;
@@ -92,6 +95,12 @@ export interface Conversion {
   messages: Partial<Record<NeighbourRule, AgentMessages>>;
 }
 
+/** A decoded link as Kata's hint probes need it: name and addresses in Go's text form. */
+export interface LinkSummary {
+  name: string;
+  addresses: string[];
+}
+
 export interface ConvertOptions {
   rules?: readonly NeighbourRule[];
   /** Leave out links Kata would reject (listed in `skipped`) instead of failing. */
@@ -147,9 +156,40 @@ export class KatanetCore {
 
   /** Converts the input gathered so far. */
   convert(options: ConvertOptions = {}): Conversion {
-    const inPtr = this.core.inputArea(this.inputLength, this.inputLength);
-    const loaded = this.core.load(inPtr, this.inputLength, options.keepGoing ? LOAD_KEEP_GOING : 0);
+    const loaded = this.core.load(this.inputPointer(), this.inputLength, loadFlags(options));
     if (loaded < 0) throw this.error(loaded);
+    return this.collect(options);
+  }
+
+  /**
+   * Decodes the input gathered so far without Kata's rules, and lists its links: a scan
+   * probes them (ethtool, vhost-user), appends the hints, then calls `classify`.
+   */
+  decodeLinks(): LinkSummary[] {
+    const loaded = this.core.load(this.inputPointer(), this.inputLength, LOAD_DECODE_ONLY);
+    if (loaded < 0) throw this.error(loaded);
+    const text = this.readText((outPtr, capacity) => this.core.linkSummary(outPtr, capacity));
+    return text
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => {
+        const [name, ...addresses] = line.split("\t");
+        return { name, addresses };
+      });
+  }
+
+  /** Finishes a `decodeLinks` input with what was appended since (hint records). */
+  classify(options: ConvertOptions = {}): Conversion {
+    const loaded = this.core.classify(this.inputPointer(), this.inputLength, loadFlags(options));
+    if (loaded < 0) throw this.error(loaded);
+    return this.collect(options);
+  }
+
+  private inputPointer(): number {
+    return this.core.inputArea(this.inputLength, this.inputLength);
+  }
+
+  private collect(options: ConvertOptions): Conversion {
     const { endpoints, skipped } = this.readReport();
     const interfaceSection = this.section(SECTION_INTERFACES);
     const routesList = this.section(SECTION_ROUTES);
@@ -192,18 +232,9 @@ export class KatanetCore {
   }
 
   private readReport(): { endpoints: ScanEndpoint[]; skipped: SkippedLink[] } {
-    let window = FIRST_OUTPUT_WINDOW;
-    let outPtr = this.core.outputArea(window);
-    let written = this.core.report(outPtr, window);
-    if (written === ERR_OUTPUT_TOO_SMALL) {
-      window = this.core.neededOutput();
-      outPtr = this.core.outputArea(window);
-      written = this.core.report(outPtr, window);
-    }
-    if (written < 0) throw this.error(written);
     const endpoints: ScanEndpoint[] = [];
     const skipped: SkippedLink[] = [];
-    const text = decoder.decode(new Uint8Array(this.core.memory.buffer, outPtr, written));
+    const text = this.readText((outPtr, capacity) => this.core.report(outPtr, capacity));
     for (const line of text.split("\n")) {
       const [kind, name, ...rest] = line.split("\t");
       if (kind === "E") {
@@ -214,6 +245,20 @@ export class KatanetCore {
       }
     }
     return { endpoints, skipped };
+  }
+
+  /** Runs a text-writing export, once more with the room it asked for if it needed more. */
+  private readText(write: (outPtr: number, capacity: number) => number): string {
+    let capacity = FIRST_OUTPUT_WINDOW;
+    let outPtr = this.core.outputArea(capacity);
+    let written = write(outPtr, capacity);
+    if (written === ERR_OUTPUT_TOO_SMALL) {
+      capacity = this.core.neededOutput();
+      outPtr = this.core.outputArea(capacity);
+      written = write(outPtr, capacity);
+    }
+    if (written < 0) throw this.error(written);
+    return this.text(outPtr, written);
   }
 
   private error(code: number): Error {
@@ -268,6 +313,10 @@ export class KatanetCore {
   addressFamily(family: number): "v4" | "v6" {
     return this.core.addressFamily(family | 0) === 1 ? "v6" : "v4";
   }
+}
+
+function loadFlags(options: ConvertOptions): number {
+  return options.keepGoing ? LOAD_KEEP_GOING : 0;
 }
 
 interface Element {

@@ -2,7 +2,11 @@
 // ("E", name, type, pair index or "-", hwAddr) and per skipped link ("S", name, reason),
 // tab-separated. Link names cannot hold whitespace (the kernel refuses it).
 import { ERR_OUTPUT_TOO_SMALL } from "../errors";
-import { endpoints, E_HW, E_HW_IS_TEXT, E_NAME, E_TYPE, inputBase, links, L_NAME, NONE, pairIndex } from "../model";
+import {
+  addrs, A_IP, chains, C_ADDR_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_NAME, E_TYPE, findChain, inputBase, links, L_INDEX, L_NAME,
+  NONE, pairIndex,
+} from "../model";
+import { writeIP } from "../text/ip";
 import { out } from "../proto/writer";
 import { writeSignedDecimal } from "../text/digits";
 import { writeMAC } from "../text/mac";
@@ -21,6 +25,30 @@ export function writeReport(outPtr: usize, capacity: i32): i32 {
 }
 
 export let reportNeeded: i32 = 0;
+
+/** Each link's name and the text of its addresses, for the host's hint probes. */
+export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
+  let needed = 0;
+  for (let link = 0; link < links.rows; link++) needed += 2 + links.get(link, L_NAME + 1);
+  for (let addr = 0; addr < addrs.rows; addr++) needed += 2 + max(45, 1 + 2 * addrs.get(addr, A_IP + 1));
+  if (needed > capacity) {
+    reportNeeded = needed;
+    return ERR_OUTPUT_TOO_SMALL;
+  }
+  out.pos = outPtr;
+  for (let link = 0; link < links.rows; link++) {
+    out.bytes(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME + 1));
+    const chain = findChain(links.get(link, L_INDEX));
+    let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);
+    while (addr != NONE) {
+      out.byte(9);
+      writeIP(inputBase + <usize>addrs.get(addr, A_IP), addrs.get(addr, A_IP + 1));
+      addr = addrs.get(addr, 0);
+    }
+    out.byte(10);
+  }
+  return <i32>(out.pos - outPtr);
+}
 
 function writeEndpointLine(row: i32): void {
   ascii("E\t");

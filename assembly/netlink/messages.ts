@@ -12,9 +12,10 @@ export class MessageWalker {
   private end: usize = 0;
   private base: usize = 0;
 
-  reset(start: usize, length: i32): MessageWalker {
+  /** Walks [start, start + length); error offsets count from `base`. */
+  reset(start: usize, length: i32, base: usize): MessageWalker {
     this.at = start;
-    this.base = start;
+    this.base = base;
     this.end = start + <usize>length;
     return this;
   }

@@ -9,15 +9,13 @@
 // * vhostUserSocketPath(netInfo): skipped for "lo"; for each of the link's addresses, in
 //   netlink order, os.Stat("/tmp/vhostuser_<IP.String()>/vhu.sock") in the *host's* mount
 //   namespace (only the network namespace is switched); the first path that exists is the
-//   socket. The address is what the Go netlink library reports: IFA_LOCAL if present,
-//   else IFA_ADDRESS, formatted by Go's net.IP.String().
+//   socket. The addresses come from the Wasm core's decoding (KatanetCore.decodeLinks),
+//   which reports them exactly as the Go netlink library does.
 
 import { statSync } from "node:fs";
-import { netlinkAttributes, netlinkMessages } from "./messages.ts";
 import { sys } from "./sys.ts";
 
 const AF_INET = 2;
-const AF_INET6 = 10;
 const SOCK_DGRAM = 2;
 const SOCK_CLOEXEC = 0o2000000;
 const SIOCETHTOOL = 0x8946;
@@ -29,13 +27,6 @@ const DRVINFO_SIZE = 196;
 const DRVINFO_BUS_INFO_OFFSET = 4 + 32 + 32 + 32;
 const DRVINFO_BUS_INFO_SIZE = 32;
 
-const RTM_NEWLINK = 16;
-const RTM_NEWADDR = 20;
-const IFINFOMSG_SIZE = 16;
-const IFADDRMSG_SIZE = 8;
-const IFLA_IFNAME = 3;
-const IFA_ADDRESS = 1;
-const IFA_LOCAL = 2;
 
 const VHOST_USER_SOCKET_PATH = (ip: string): string => `/tmp/vhostuser_${ip}/vhu.sock`;
 
@@ -111,78 +102,6 @@ export function gatherHints(ethtool: EthtoolSocket, links: HintLink[]): LinkHint
   });
 }
 
-/** Links (dump order) with their addresses (dump order) from a stream holding RTM_NEWLINK
- * and RTM_NEWADDR messages, e.g. a namespace dump. */
-export function hintLinksFromDump(stream: Uint8Array): HintLink[] {
-  const byIndex = new Map<number, HintLink>();
-  const pendingAddresses: Array<{ index: number; ip: string }> = [];
-  for (const message of netlinkMessages(stream)) {
-    const header = new DataView(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength);
-    if (message.type === RTM_NEWLINK) {
-      byIndex.set(header.getInt32(4, true), { name: linkName(message.payload), addresses: [] });
-    } else if (message.type === RTM_NEWADDR) {
-      const ip = addressIp(message.payload);
-      if (ip !== undefined) pendingAddresses.push({ index: header.getUint32(4, true), ip });
-    }
-  }
-  for (const { index, ip } of pendingAddresses) byIndex.get(index)?.addresses.push(ip);
-  return [...byIndex.values()];
-}
-
-function linkName(payload: Uint8Array): string {
-  for (const attribute of netlinkAttributes(payload, IFINFOMSG_SIZE)) {
-    if (attribute.type === IFLA_IFNAME) {
-      const end = attribute.payload.indexOf(0);
-      return textDecoder.decode(end < 0 ? attribute.payload : attribute.payload.subarray(0, end));
-    }
-  }
-  return "";
-}
-
-/** IFA_LOCAL when present, else IFA_ADDRESS: the IP the Go library reports. */
-function addressIp(payload: Uint8Array): string | undefined {
-  let address: Uint8Array | undefined;
-  let local: Uint8Array | undefined;
-  for (const attribute of netlinkAttributes(payload, IFADDRMSG_SIZE)) {
-    if (attribute.type === IFA_ADDRESS) address = attribute.payload;
-    if (attribute.type === IFA_LOCAL) local = attribute.payload;
-  }
-  const ip = local ?? address;
-  const family = payload[0];
-  return ip && (family === AF_INET || family === AF_INET6) ? goIpString(ip) : undefined;
-}
-
-/** Go's net.IP.String(): dotted quad for IPv4 and IPv4-mapped IPv6; otherwise RFC 5952
- * style, compressing the first longest run of two or more zero groups. */
-export function goIpString(ip: Uint8Array): string {
-  if (ip.length === 4) return ip.join(".");
-  if (ip.length !== 16) return `?${[...ip].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-  if (ip.subarray(0, 10).every((byte) => byte === 0) && ip[10] === 0xff && ip[11] === 0xff) {
-    return ip.subarray(12).join(".");
-  }
-  const groups = Array.from({ length: 8 }, (_, i) => (ip[2 * i] << 8) | ip[2 * i + 1]);
-  const [runStart, runLength] = longestZeroRun(groups);
-  if (runLength < 2) return groups.map((group) => group.toString(16)).join(":");
-  const hex = (part: number[]) => part.map((group) => group.toString(16)).join(":");
-  return `${hex(groups.slice(0, runStart))}::${hex(groups.slice(runStart + runLength))}`;
-}
-
-function longestZeroRun(groups: number[]): [number, number] {
-  let best: [number, number] = [-1, 0];
-  for (let i = 0; i < groups.length; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let end = i;
-    while (end < groups.length && groups[end] === 0) end++;
-    if (end - i > best[1]) best = [i, end - i];
-    i = end;
-  }
-  return best;
-}
-
-/** os.Stat semantics: follows symlinks, any error means absent. */
 function pathExists(path: string): boolean {
   try {
     statSync(path);

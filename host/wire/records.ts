@@ -41,7 +41,7 @@ const NEIGH_STATE = 3;
 const NEIGH_FLAGS = 4;
 
 /** Classification facts a scan gathers per link name, as Kata probes them. */
-export interface LinkHints {
+export interface CaptureHints {
   /** ethtool bus-info (ETHTOOL_GDRVINFO) by link name. */
   busInfo?: Record<string, string>;
   /** vhost-user socket path by link name, for links that have one. */
@@ -52,7 +52,7 @@ export function encodePciPaths(builder: NetlinkBuilder, pciPaths: Record<string,
   for (const [name, path] of Object.entries(pciPaths)) encodeHint(builder, KATANET_PCI_PATH, name, path);
 }
 
-export function encodeHints(builder: NetlinkBuilder, hints: LinkHints): void {
+export function encodeHints(builder: NetlinkBuilder, hints: CaptureHints): void {
   for (const [name, info] of Object.entries(hints.busInfo ?? {})) encodeHint(builder, KATANET_BUS_INFO, name, info);
   for (const [name, path] of Object.entries(hints.vhostUserSockets ?? {})) encodeHint(builder, KATANET_VHOST_USER, name, path);
 }
