@@ -143,6 +143,11 @@ export class KatanetCore {
     this.inputLength += size;
   }
 
+  /** The input gathered so far, as a view valid until the next call into the core. */
+  inputBytes(): Uint8Array {
+    return new Uint8Array(this.core.memory.buffer, this.inputPointer(), this.inputLength);
+  }
+
   get length(): number {
     return this.inputLength;
   }
