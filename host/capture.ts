@@ -39,21 +39,44 @@ export function asCapture(value: unknown): Capture {
   return value as unknown as Capture;
 }
 
+/** Where in a capture file a byte of the core's input came from. */
+interface MessagePlace {
+  start: number;
+  name: string;
+}
+
+export interface CaptureInput {
+  bytes: Uint8Array;
+  /** Names the capture message holding an input offset, e.g. "netlink.routes[3], byte 20". */
+  describeOffset(offset: number): string;
+}
+
 /** The core's input for a capture: the messages, then the PCI paths and hints as records. */
-export function captureInput(capture: Capture): Uint8Array {
+export function captureInput(capture: Capture): CaptureInput {
   const records = new NetlinkBuilder();
   encodePciPaths(records, capture.pciPaths ?? {});
   encodeHints(records, capture.hints ?? {});
   const recordBytes = records.finish();
-  const messages = DUMP_KINDS.flatMap((kind) => capture.netlink[kind].map((hex, index) => decodeHex(hex, `netlink.${kind}[${index}]`)));
-  const input = new Uint8Array(messages.reduce((sum, m) => sum + align4(m.length), 0) + recordBytes.length);
+  const messages = DUMP_KINDS.flatMap((kind) =>
+    capture.netlink[kind].map((hex, index) => ({ name: `netlink.${kind}[${index}]`, bytes: decodeHex(hex, `netlink.${kind}[${index}]`) })),
+  );
+  const bytes = new Uint8Array(messages.reduce((sum, m) => sum + align4(m.bytes.length), 0) + recordBytes.length);
+  const places: MessagePlace[] = [];
   let at = 0;
   for (const message of messages) {
-    input.set(message, at);
-    at += align4(message.length);
+    places.push({ start: at, name: message.name });
+    bytes.set(message.bytes, at);
+    at += align4(message.bytes.length);
   }
-  input.set(recordBytes, at);
-  return input;
+  places.push({ start: at, name: "pciPaths/hints" });
+  bytes.set(recordBytes, at);
+  return { bytes, describeOffset: (offset) => describe(places, offset) };
+}
+
+function describe(places: MessagePlace[], offset: number): string {
+  let place = places[0];
+  for (const candidate of places) if (candidate.start <= offset) place = candidate;
+  return place ? `${place.name}, byte ${offset - place.start}` : `byte ${offset}`;
 }
 
 const align4 = (n: number): number => (n + 3) & ~3;

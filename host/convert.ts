@@ -1,11 +1,11 @@
 // The conversions a user asks for, each ending in the one Wasm converter: a capture of a
 // namespace's dumps, endpoints described by hand, or a DAN file.
 import { asCapture, captureInput, type Capture } from "./capture.ts";
-import { KatanetCore, type Conversion, type ConvertOptions } from "./core.ts";
+import { KatanetCore, MalformedInputError, type Conversion, type ConvertOptions } from "./core.ts";
 import { danToEndpointSpecs, type GuestPciPaths } from "./dan/convert.ts";
 import type { EndpointSpec } from "./dan/endpoint-spec.ts";
 import { NetlinkBuilder } from "./netlink/builder.ts";
-import { encodeEndpointSpecs } from "./wire/records.ts";
+import { encodeEndpointSpecs, EndpointSpecError } from "./wire/records.ts";
 
 let shared: KatanetCore | undefined;
 
@@ -16,12 +16,20 @@ export function defaultCore(): KatanetCore {
 }
 
 export function convertCapture(capture: Capture | unknown, options: ConvertOptions = {}, core = defaultCore()): Conversion {
-  return core.convertBytes(captureInput(asCapture(capture)), options);
+  const input = captureInput(asCapture(capture));
+  try {
+    return core.convertBytes(input.bytes, options);
+  } catch (error) {
+    if (error instanceof MalformedInputError && error.offset >= 0) {
+      throw new MalformedInputError(error.detail, error.offset, input.describeOffset(error.offset));
+    }
+    throw error;
+  }
 }
 
 /** Endpoints in structs.json's EndpointSpec form go straight to generateVCNetworkStructures: no sorting, no skipping. */
 export function convertEndpoints(specs: readonly EndpointSpec[], options: ConvertOptions = {}, core = defaultCore()): Conversion {
-  if (!Array.isArray(specs)) throw new TypeError("endpoint specs must be a JSON array of endpoint descriptions");
+  if (!Array.isArray(specs)) throw new EndpointSpecError("endpoint specs must be a JSON array of endpoint descriptions");
   const records = new NetlinkBuilder();
   encodeEndpointSpecs(records, specs);
   return core.convertBytes(records.finish(), options);

@@ -47,8 +47,9 @@ interface CoreExports {
 /** The input was not what it claimed to be (truncated message, lying length, ...). */
 export class MalformedInputError extends Error {
   override name = "MalformedInputError";
-  constructor(readonly detail: string, readonly offset: number) {
-    super(offset >= 0 ? `${detail} (at byte ${offset} of the input)` : detail);
+  /** `place` names where `offset` is for the user (a capture's message); by default the input byte. */
+  constructor(readonly detail: string, readonly offset: number, place = `byte ${offset} of the input`) {
+    super(offset >= 0 ? `${detail} (at ${place})` : detail);
   }
 }
 

@@ -45,10 +45,15 @@ export function createNetworkInterfacePair(index: number | bigint, ifName = "", 
   };
 }
 
+/** SetModel's error; its message is Go's text. */
+export class UnknownModelError extends Error {
+  override name = "UnknownModelError";
+}
+
 /** SetModel: Go's "Unknown type NAME" for a name it does not know. */
 export function parseModel(name: string, core = defaultCore()): number {
   const model = core.modelByName(name);
-  if (model === null) throw new Error(`Unknown type ${name}`);
+  if (model === null) throw new UnknownModelError(`Unknown type ${name}`);
   return model;
 }
 

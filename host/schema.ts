@@ -2,10 +2,9 @@
 // decodes the core's protobuf output into objects and gives them the exact protojson
 // shape Go prints (protojson EmitUnpopulated), which is what users and tests compare.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import protobuf from "protobufjs";
+import { packageFile } from "./paths.ts";
 
 export type IPFamilyName = "v4" | "v6";
 
@@ -120,26 +119,13 @@ const fullNames: Record<MessageKind, string> = {
   AddARPNeighborsRequest: "grpc.AddARPNeighborsRequest",
 };
 
-/** The repository root: the nearest directory above this module holding package.json
- * (this file runs from host/ as TypeScript and from dist/host/ once compiled). */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("katanet schema: no package.json above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
-
 // Parsed from source text rather than protobuf.loadSync, whose file access goes through
 // a dynamic require that Deno does not provide. types.proto comes first so agent.proto's
 // import is already satisfied when the root resolves.
 function loadRoot(): protobuf.Root {
-  const protoDir = join(repositoryRoot(), "proto");
   const root = new protobuf.Root();
   for (const file of ["types.proto", "agent.proto"]) {
-    protobuf.parse(readFileSync(join(protoDir, file), "utf8"), root);
+    protobuf.parse(readFileSync(packageFile("proto", file), "utf8"), root);
   }
   root.resolveAll();
   return root;

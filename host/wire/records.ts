@@ -61,13 +61,18 @@ function encodeHint(builder: NetlinkBuilder, type: number, name: string, value: 
   builder.beginMessage(type, 0).attrText(HINT_NAME, name).attrText(HINT_VALUE, value).endMessage();
 }
 
+/** An endpoint description that cannot be what Kata reads (wrong type, bad hex, ...). */
+export class EndpointSpecError extends Error {
+  override name = "EndpointSpecError";
+}
+
 export function encodeEndpointSpecs(builder: NetlinkBuilder, specs: readonly EndpointSpec[]): void {
   specs.forEach((spec, index) => {
     try {
       encodeEndpointSpec(builder, spec);
     } catch (error) {
       builder.reset();
-      throw new TypeError(`endpoint ${index} (${JSON.stringify(spec?.name)}): ${(error as Error).message}`);
+      throw new EndpointSpecError(`endpoint ${index} (${JSON.stringify(spec?.name)}): ${(error as Error).message}`);
     }
   });
 }

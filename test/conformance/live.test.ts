@@ -12,7 +12,7 @@ const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;
 
 for (const fixture of liveFixtures()) {
   test(`live fixture ${fixture.file}`, () => {
-    const input = captureInput(fixture);
+    const input = captureInput(fixture).bytes;
     if (fixture.expected.error !== null) {
       assert.throws(
         () => core.convertBytes(input),

@@ -1,0 +1,49 @@
+// Options and printing shared by the commands that end in a conversion (convert, scan).
+import type { Conversion, NeighbourRule } from "../core.ts";
+import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
+import { toPb64 } from "../format/pb64.ts";
+import { formatText } from "../format/text.ts";
+import { UsageError } from "./command.ts";
+
+export const FORMATS = ["json", "pb64", "text"] as const;
+export type Format = (typeof FORMATS)[number];
+const RULES: readonly NeighbourRule[] = ["seed", "preseed-gateway"];
+
+export const conversionOptions = {
+  neighbors: { type: "string", default: "seed" },
+  format: { type: "string" },
+  "pci-path": { type: "string", multiple: true, default: [] as string[] },
+} as const;
+
+export function parseRule(value: string): NeighbourRule {
+  if (!(RULES as readonly string[]).includes(value)) {
+    throw new UsageError(`--neighbors must be seed or preseed-gateway, not "${value}"`);
+  }
+  return value as NeighbourRule;
+}
+
+export function parseFormat(value: string | undefined, fallback: Format): Format {
+  if (value === undefined) return fallback;
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be json, pb64 or text, not "${value}"`);
+  return value as Format;
+}
+
+/** --pci-path KEY=PATH, repeated: an interface name (scan) or a host PCI id (DAN). */
+export function parsePciPaths(values: string[]): Record<string, string> {
+  const paths: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf("=");
+    if (at <= 0) throw new UsageError(`--pci-path takes KEY=PATH (for example eth0=02/00), not "${value}"`);
+    paths[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return paths;
+}
+
+export function renderConversion(conversion: Conversion, rule: NeighbourRule, format: Format): string {
+  const messages = conversion.messages[rule];
+  if (!messages) throw new Error(`the conversion has no messages for the ${rule} rule`);
+  if (format === "pb64") return JSON.stringify(toPb64(messages), null, 2) + "\n";
+  const decoded = decodeMessages(messages);
+  if (format === "json") return JSON.stringify(toDecodedJson(decoded), null, 2) + "\n";
+  return formatText(decoded, conversion.skipped);
+}

@@ -1,0 +1,29 @@
+// katanet scan: this machine's (or a pod's) network namespace as the Kata guest would see it.
+import { parseArgs } from "node:util";
+import { scan } from "../scan.ts";
+import { type Command, EXIT_OK } from "./command.ts";
+import { conversionOptions, parseFormat, parsePciPaths, parseRule, renderConversion } from "./conversion-output.ts";
+
+export const scanCommand: Command = {
+  name: "scan",
+  summary: "scan a network namespace and print what Kata's agent would be sent",
+  usage: `katanet scan [--netns NAME|PATH|PID] [--pci-path IFNAME=PATH]... [--keep-going]
+        [--neighbors seed|preseed-gateway] [--format text|json|pb64]
+
+  --netns        /var/run/netns/NAME, a path, or /proc/PID/ns/net; default: this process's own
+  --keep-going   leave out each link Kata would reject, list it with the reason, convert the rest
+  --format       text (default), json (decoded messages), pb64 (the six messages in base64)`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { ...conversionOptions, netns: { type: "string" }, "keep-going": { type: "boolean" } } });
+    const rule = parseRule(values.neighbors);
+    const format = parseFormat(values.format, "text");
+    const conversion = scan({
+      netns: values.netns,
+      pciPaths: parsePciPaths(values["pci-path"]),
+      keepGoing: values["keep-going"],
+      rules: [rule],
+    });
+    io.out(renderConversion(conversion, rule, format));
+    return EXIT_OK;
+  },
+};

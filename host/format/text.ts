@@ -1,0 +1,65 @@
+// A reading of the agent messages in the style of `ip address`, `ip route` and `ip neigh`,
+// for people checking what a Kata guest would be given.
+import type { SkippedLink } from "../core.ts";
+import type { ARPNeighbor, Interface, Route } from "../schema.ts";
+import type { DecodedMessages } from "./decoded.ts";
+
+const IFF_NOARP = 0x80;
+const SCOPES: Record<number, string> = { 200: "site", 253: "link", 254: "host", 255: "nowhere" };
+const ROUTE_FLAGS: [number, string][] = [[1, "dead"], [2, "pervasive"], [4, "onlink"], [8, "offload"], [16, "linkdown"]];
+const NUD_STATES: [number, string][] = [
+  [0x01, "INCOMPLETE"], [0x02, "REACHABLE"], [0x04, "STALE"], [0x08, "DELAY"],
+  [0x10, "PROBE"], [0x20, "FAILED"], [0x40, "NOARP"], [0x80, "PERMANENT"],
+];
+const NEIGH_FLAGS: [number, string][] = [[0x08, "proxy"], [0x10, "extern_learn"], [0x80, "router"]];
+
+export function formatText(decoded: DecodedMessages, skipped: SkippedLink[] = []): string {
+  const lines: string[] = [];
+  decoded.interfaces.forEach((iface, i) => lines.push(...interfaceLines(iface, i + 1)));
+  if (decoded.interfaces.length === 0) lines.push("(no interfaces: Kata sends nothing)");
+  lines.push("", "routes:", ...decoded.routes.map(routeLine));
+  lines.push("", "neighbours:", ...decoded.neighbors.map(neighbourLine));
+  if (skipped.length > 0) {
+    lines.push("", "not sent:", ...skipped.map((link) => `${link.name}: ${link.reason}`));
+  }
+  return lines.join("\n") + "\n";
+}
+
+function interfaceLines(iface: Interface, position: number): string[] {
+  const attributes = [`mtu ${iface.mtu.toString()}`];
+  if (iface.hwAddr) attributes.push(`link/ether ${iface.hwAddr}`);
+  if (iface.devicePath) attributes.push(`pci ${iface.devicePath}`);
+  const flags = iface.rawFlags & IFF_NOARP ? "<NOARP>" : "<>";
+  const header = `${position}: ${iface.name}: ${flags} type ${iface.type || '""'} ${attributes.join(" ")}`;
+  const addresses = iface.IPAddresses.map((a) => `    ${a.family === 1 ? "inet6" : "inet"} ${a.address}/${a.mask}`);
+  return [header, ...addresses];
+}
+
+function routeLine(route: Route): string {
+  const parts = [route.dest || "default"];
+  if (route.family === 1) parts.unshift("inet6");
+  if (route.gateway) parts.push("via", route.gateway);
+  parts.push("dev", route.device || '""');
+  if (SCOPES[route.scope] ?? route.scope) parts.push("scope", SCOPES[route.scope] ?? String(route.scope));
+  if (route.source) parts.push("src", route.source);
+  if (route.mtu) parts.push("mtu", String(route.mtu));
+  parts.push(...names(route.flags, ROUTE_FLAGS));
+  return parts.join(" ");
+}
+
+function neighbourLine(neighbour: ARPNeighbor): string {
+  const parts = [neighbour.toIPAddress?.address ?? "<nil>", "dev", neighbour.device || '""'];
+  if (neighbour.lladdr) parts.push("lladdr", neighbour.lladdr);
+  parts.push(...names(neighbour.flags, NEIGH_FLAGS));
+  const states = names(neighbour.state, NUD_STATES);
+  parts.push(states.length > 0 ? states.join(",") : "state 0");
+  return parts.join(" ");
+}
+
+/** The names of the bits set in `value`, and the rest in hex. */
+function names(value: number, known: [number, string][]): string[] {
+  const result = known.filter(([bit]) => value & bit).map(([, name]) => name);
+  const rest = known.reduce((remaining, [bit]) => remaining & ~bit, value) >>> 0;
+  if (rest !== 0) result.push(`0x${rest.toString(16)}`);
+  return result;
+}
