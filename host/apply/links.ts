@@ -1,0 +1,52 @@
+// The namespace's links as the agent looks them up: by MAC (IFLA_ADDRESS) for interface
+// updates, by name for routes and neighbours. One RTM_GETLINK dump per lookup round, so a
+// rename done a moment ago is seen.
+
+import { linkDumpRequest } from "../netlink/dump.ts";
+import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
+import { GrowableSink } from "../netlink/sink.ts";
+import type { NetlinkSocket } from "../netlink/socket.ts";
+
+const RTM_NEWLINK = 16;
+const IFLA_ADDRESS = 1;
+const IFLA_IFNAME = 3;
+const IFF_UP = 0x1;
+const IFINFOMSG_SIZE = 16;
+
+export interface Link {
+  index: number;
+  name: string;
+  mac: Uint8Array;
+  up: boolean;
+}
+
+export function listLinks(socket: Pick<NetlinkSocket, "dump">): Link[] {
+  const sink = new GrowableSink(16 * 1024);
+  socket.dump(linkDumpRequest(), sink);
+  const links: Link[] = [];
+  for (const message of netlinkMessages(sink.bytes())) {
+    if (message.type !== RTM_NEWLINK) continue;
+    const header = new DataView(message.payload.buffer, message.payload.byteOffset, IFINFOMSG_SIZE);
+    const link: Link = { index: header.getInt32(4, true), name: "", mac: new Uint8Array(0), up: (header.getUint32(8, true) & IFF_UP) !== 0 };
+    for (const attribute of netlinkAttributes(message.payload, IFINFOMSG_SIZE)) {
+      if (attribute.type === IFLA_ADDRESS) link.mac = attribute.payload.slice();
+      if (attribute.type === IFLA_IFNAME) link.name = cString(attribute.payload);
+    }
+    links.push(link);
+  }
+  return links;
+}
+
+/** The first link whose hardware address is `mac`, in dump order (the agent takes the first match). */
+export function linkByMac(links: readonly Link[], mac: Uint8Array): Link | undefined {
+  return links.find((link) => link.mac.length === mac.length && link.mac.every((byte, i) => byte === mac[i]));
+}
+
+export function linkByName(links: readonly Link[], name: string): Link | undefined {
+  return links.find((link) => link.name === name);
+}
+
+function cString(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
+}
