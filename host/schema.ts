@@ -121,10 +121,11 @@ const fullNames: Record<MessageKind, string> = {
 
 // Parsed from source text rather than protobuf.loadSync, whose file access goes through
 // a dynamic require that Deno does not provide. types.proto comes first so agent.proto's
-// import is already satisfied when the root resolves.
+// import is already satisfied when the root resolves; katanet.proto (the watch/serve
+// stream) builds on both.
 function loadRoot(): protobuf.Root {
   const root = new protobuf.Root();
-  for (const file of ["types.proto", "agent.proto"]) {
+  for (const file of ["types.proto", "agent.proto", "katanet.proto"]) {
     protobuf.parse(readFileSync(packageFile("proto", file), "utf8"), root);
   }
   root.resolveAll();
@@ -143,6 +144,12 @@ export function messageType(kind: MessageKind): protobuf.Type {
     types.set(kind, type);
   }
   return type;
+}
+
+/** Any message type of the loaded protos by its full name ("katanet.Envelope"). */
+export function typeByName(fullName: string): protobuf.Type {
+  root ??= loadRoot();
+  return root.lookupType(fullName);
 }
 
 export function decode<K extends MessageKind>(kind: K, bytes: Uint8Array): Messages[K] {

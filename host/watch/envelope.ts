@@ -1,0 +1,123 @@
+// katanet.Envelope (proto/katanet.proto): the stream's unit. Encoding splices the core's
+// agent bytes in as they are (no decode and re-encode), so what a client forwards to the
+// agent is byte-identical to what Kata's runtime would send.
+
+import protobuf from "protobufjs";
+import { decode, toProtoJson, typeByName, type MessagesJson } from "../schema.ts";
+import type { Change, NamespaceState } from "./state.ts";
+
+export type Envelope =
+  | { seq: number; kind: "snapshot" | "resync"; state: NamespaceState }
+  | ({ seq: number } & Change);
+
+export type EnvelopeKind = Envelope["kind"];
+
+const FIELD_SEQ = 1;
+const FIELDS: Record<EnvelopeKind, number> = {
+  snapshot: 2,
+  updateInterface: 3,
+  updateRoutes: 4,
+  addNeighbors: 5,
+  interfaceRemoved: 6,
+  resync: 7,
+};
+
+const VARINT = 0;
+const LENGTH_DELIMITED = 2;
+const tag = (field: number, wireType: number): number => (field << 3) | wireType;
+
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq);
+  writer.uint32(tag(FIELDS[envelope.kind], LENGTH_DELIMITED));
+  switch (envelope.kind) {
+    case "snapshot":
+    case "resync":
+      writer.bytes(encodeSnapshot(envelope.state));
+      break;
+    case "interfaceRemoved":
+      writer.fork().uint32(tag(1, LENGTH_DELIMITED)).string(envelope.name);
+      writer.uint32(tag(2, LENGTH_DELIMITED)).string(envelope.hwAddr).ldelim();
+      break;
+    default:
+      writer.bytes(envelope.request);
+  }
+  return writer.finish();
+}
+
+function encodeSnapshot(state: NamespaceState): Uint8Array {
+  return protobuf.Writer.create()
+    .uint32(tag(1, LENGTH_DELIMITED)).bytes(state.interfacesList)
+    .uint32(tag(2, LENGTH_DELIMITED)).bytes(state.routesList)
+    .uint32(tag(3, LENGTH_DELIMITED)).bytes(state.neighboursList)
+    .finish();
+}
+
+export interface SnapshotJson {
+  interfaces: MessagesJson["Interfaces"];
+  routes: MessagesJson["Routes"];
+  neighbors: MessagesJson["ARPNeighbors"];
+}
+
+/** Go's protojson form of an envelope (uint64 as a decimal string, lowerCamelCase oneof names). */
+export type EnvelopeJson = { seq: string } & (
+  | { snapshot: SnapshotJson }
+  | { resync: SnapshotJson }
+  | { updateInterface: MessagesJson["UpdateInterfaceRequest"] }
+  | { updateRoutes: MessagesJson["UpdateRoutesRequest"] }
+  | { addNeighbors: MessagesJson["AddARPNeighborsRequest"] }
+  | { interfaceRemoved: { name: string; hwAddr: string } }
+);
+
+export function envelopeToJson(envelope: Envelope): EnvelopeJson {
+  const seq = String(envelope.seq);
+  switch (envelope.kind) {
+    case "snapshot":
+      return { seq, snapshot: snapshotJson(envelope.state) };
+    case "resync":
+      return { seq, resync: snapshotJson(envelope.state) };
+    case "updateInterface":
+      return { seq, updateInterface: toProtoJson("UpdateInterfaceRequest", decode("UpdateInterfaceRequest", envelope.request)) };
+    case "updateRoutes":
+      return { seq, updateRoutes: toProtoJson("UpdateRoutesRequest", decode("UpdateRoutesRequest", envelope.request)) };
+    case "addNeighbors":
+      return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", decode("AddARPNeighborsRequest", envelope.request)) };
+    case "interfaceRemoved":
+      return { seq, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+  }
+}
+
+function snapshotJson(state: NamespaceState): SnapshotJson {
+  return {
+    interfaces: toProtoJson("Interfaces", decode("Interfaces", state.interfacesList)),
+    routes: toProtoJson("Routes", decode("Routes", state.routesList)),
+    neighbors: toProtoJson("ARPNeighbors", decode("ARPNeighbors", state.neighboursList)),
+  };
+}
+
+/** A received binary frame as JSON, for clients and tests: the same shape `envelopeToJson` gives. */
+export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
+  const message = typeByName("katanet.Envelope").decode(frame) as unknown as Record<string, unknown> & { message?: string };
+  const seq = String(message.seq ?? 0);
+  const kind = message.message as EnvelopeKind | undefined;
+  if (kind === undefined) throw new Error(`envelope ${seq} carries no message`);
+  const body = message[kind] as Record<string, unknown>;
+  switch (kind) {
+    case "snapshot":
+    case "resync": {
+      const snapshot = {
+        interfaces: toProtoJson("Interfaces", (body.interfaces ?? { Interfaces: [] }) as never),
+        routes: toProtoJson("Routes", (body.routes ?? { Routes: [] }) as never),
+        neighbors: toProtoJson("ARPNeighbors", (body.neighbors ?? { ARPNeighbors: [] }) as never),
+      };
+      return kind === "snapshot" ? { seq, snapshot } : { seq, resync: snapshot };
+    }
+    case "updateInterface":
+      return { seq, updateInterface: toProtoJson("UpdateInterfaceRequest", body as never) };
+    case "updateRoutes":
+      return { seq, updateRoutes: toProtoJson("UpdateRoutesRequest", body as never) };
+    case "addNeighbors":
+      return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", body as never) };
+    case "interfaceRemoved":
+      return { seq, interfaceRemoved: { name: String(body.name ?? ""), hwAddr: String(body.hwAddr ?? "") } };
+  }
+}

@@ -1,0 +1,122 @@
+// The converted state of a namespace, kept as the core's bytes, and what changed between
+// two of them in the agent's terms. Comparing bytes is exact: the core's output is
+// deterministic, so equal state gives equal bytes.
+
+import protobuf from "protobufjs";
+import type { AgentMessages, Conversion, NeighbourRule } from "../core.ts";
+import { decode } from "../schema.ts";
+
+export interface InterfaceState {
+  name: string;
+  hwAddr: string;
+  /** grpc.UpdateInterfaceRequest bytes. */
+  request: Uint8Array;
+}
+
+export interface NamespaceState {
+  /** In Kata's order (sorted by name). */
+  interfaces: InterfaceState[];
+  /** grpc.Interfaces, grpc.Routes and grpc.ARPNeighbors bodies: a snapshot's parts. */
+  interfacesList: Uint8Array;
+  routesList: Uint8Array;
+  neighboursList: Uint8Array;
+  /** grpc.UpdateRoutesRequest with the whole route set. */
+  routesRequest: Uint8Array;
+  /** Each ARPNeighbor as its repeated-field element (tag, length, body). */
+  neighbours: Uint8Array[];
+}
+
+export type Change =
+  | { kind: "interfaceRemoved"; name: string; hwAddr: string }
+  | { kind: "updateInterface"; name: string; hwAddr: string; request: Uint8Array }
+  | { kind: "updateRoutes"; request: Uint8Array }
+  | { kind: "addNeighbors"; request: Uint8Array };
+
+export function stateOf(conversion: Conversion, rule: NeighbourRule): NamespaceState {
+  const messages: AgentMessages | undefined = conversion.messages[rule];
+  if (!messages) throw new Error(`the conversion has no messages for the ${rule} neighbour rule`);
+  const interfaces = messages.interfaces.map((body, index) => {
+    const { name, hwAddr } = decode("Interface", body);
+    return { name, hwAddr, request: messages.updateInterfaceRequests[index] };
+  });
+  const neighboursList = field1Of(messages.addArpNeighborsRequest);
+  return {
+    interfaces,
+    interfacesList: messages.interfacesList,
+    routesList: messages.routesList,
+    neighboursList,
+    routesRequest: messages.updateRoutesRequest,
+    neighbours: elementsOf(neighboursList),
+  };
+}
+
+/**
+ * What the agent must be told to go from `before` to `after`, in the order it should
+ * apply them: removals, interface updates (routes may need the interfaces), the route
+ * set, then new neighbours. Empty when nothing Kata would send changed.
+ */
+export function changesBetween(before: NamespaceState, after: NamespaceState): Change[] {
+  const changes: Change[] = [];
+  const afterByName = new Map(after.interfaces.map((entry) => [entry.name, entry]));
+  const beforeByName = new Map(before.interfaces.map((entry) => [entry.name, entry]));
+  for (const { name, hwAddr } of before.interfaces) {
+    if (!afterByName.has(name)) changes.push({ kind: "interfaceRemoved", name, hwAddr });
+  }
+  for (const entry of after.interfaces) {
+    const previous = beforeByName.get(entry.name);
+    if (!previous || !sameBytes(previous.request, entry.request)) {
+      changes.push({ kind: "updateInterface", name: entry.name, hwAddr: entry.hwAddr, request: entry.request });
+    }
+  }
+  if (!sameBytes(before.routesList, after.routesList)) changes.push({ kind: "updateRoutes", request: after.routesRequest });
+  const known = new Set(before.neighbours.map(key));
+  const added = after.neighbours.filter((element) => !known.has(key(element)));
+  if (added.length > 0) changes.push({ kind: "addNeighbors", request: field1(concat(added)) });
+  return changes;
+}
+
+/** The agent's list messages hold their list as field 1; this is that field's body. */
+function field1Of(message: Uint8Array): Uint8Array {
+  if (message.length === 0) return message;
+  const reader = protobuf.Reader.create(message);
+  const tag = reader.uint32();
+  if (tag !== 0x0a) throw new Error(`expected a length-delimited field 1, found tag 0x${tag.toString(16)}`);
+  return reader.bytes();
+}
+
+function field1(body: Uint8Array): Uint8Array {
+  return protobuf.Writer.create().uint32(0x0a).bytes(body).finish();
+}
+
+function elementsOf(list: Uint8Array): Uint8Array[] {
+  const reader = protobuf.Reader.create(list);
+  const elements: Uint8Array[] = [];
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    reader.skipType(reader.uint32() & 7);
+    elements.push(list.subarray(start, reader.pos));
+  }
+  return elements;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function key(bytes: Uint8Array): string {
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}

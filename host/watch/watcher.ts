@@ -1,0 +1,152 @@
+// One namespace, watched: notifications only wake it; after a coalescing window it
+// rescans the whole namespace and tells its listeners what changed, as numbered
+// envelopes. A lost notification (receive-buffer overflow) turns the next rescan into a
+// full resync, so listeners never miss a change.
+
+import type { KatanetCore, NeighbourRule } from "../core.ts";
+import { scan } from "../scan.ts";
+import type { Envelope } from "./envelope.ts";
+import { DEFAULT_RECEIVE_BUFFER_BYTES, EventSocket } from "./event-socket.ts";
+import { watchReadable } from "./readiness.ts";
+import { changesBetween, stateOf, type NamespaceState } from "./state.ts";
+
+export const DEFAULT_COALESCE_MS = 20;
+
+export interface WatchOptions {
+  /** NAME (/var/run/netns/NAME), a path, or a PID; this process's own namespace when absent. */
+  netns?: string;
+  /** How long to gather notifications before rescanning (default 20 ms). */
+  coalesceMs?: number;
+  /** Socket receive buffer (default 8 MiB); small values make overflows likely. */
+  receiveBufferBytes?: number;
+  /** Which of Kata's neighbour rules the neighbour messages follow (default seed). */
+  neighbourRule?: NeighbourRule;
+  /** Guest PCI paths by interface name, as for `scan`. */
+  pciPaths?: Record<string, string>;
+  /** Leave out links Kata would reject instead of failing the watch (default true: one
+   * odd link appearing in a pod should not end the stream). */
+  keepGoing?: boolean;
+  core?: KatanetCore;
+}
+
+export interface WatchListener {
+  envelope(envelope: Envelope): void;
+  /** The watch stopped because of `error`; no envelopes follow. */
+  failed(error: Error): void;
+}
+
+export class NamespaceWatcher {
+  private current: NamespaceState;
+  private lastSeq = 0;
+  private overflowed = false;
+  private pendingRescan: ReturnType<typeof setTimeout> | undefined;
+  private readonly listeners = new Set<WatchListener>();
+  private readonly socket: EventSocket;
+  private readonly stopReading: () => void;
+  private stopped = false;
+
+  /** Subscribes first and scans second, so no change can fall between the two. */
+  constructor(private readonly options: WatchOptions = {}) {
+    const coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS;
+    if (!Number.isFinite(coalesceMs) || coalesceMs < 0) throw new RangeError(`coalesceMs must be a non-negative number, not ${coalesceMs}`);
+    this.socket = EventSocket.open(options.netns, options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES);
+    try {
+      this.current = this.rescan();
+      this.stopReading = watchReadable(this.socket.fd, {
+        readable: () => this.onReadable(),
+        failed: (error) => this.fail(error),
+      });
+    } catch (error) {
+      this.socket.close();
+      throw error;
+    }
+  }
+
+  /** The state as of `seq`: what a snapshot sent now must hold. */
+  get state(): NamespaceState {
+    return this.current;
+  }
+
+  /** The number of the last change made to `state` (0 before the first). */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  snapshot(): Envelope {
+    return { seq: this.lastSeq, kind: "snapshot", state: this.current };
+  }
+
+  /** Listeners are called synchronously, in order, as changes are found. */
+  subscribe(listener: WatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.pendingRescan);
+    this.stopReading();
+    this.socket.close();
+  }
+
+  private onReadable(): void {
+    if (this.stopped) return;
+    try {
+      this.overflowed ||= this.socket.drain().overflowed;
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.pendingRescan ??= setTimeout(() => this.refresh(), this.options.coalesceMs ?? DEFAULT_COALESCE_MS);
+  }
+
+  /** Drains first: every notification read before the scan is reflected in it, and any
+   * change after it sends a notification of its own, which schedules the next scan. */
+  private refresh(): void {
+    this.pendingRescan = undefined;
+    if (this.stopped) return;
+    try {
+      let drained;
+      do {
+        drained = this.socket.drain();
+        this.overflowed ||= drained.overflowed;
+      } while (drained.more);
+      const lostEvents = this.overflowed;
+      this.overflowed = false;
+      const next = this.rescan();
+      const previous = this.current;
+      this.current = next;
+      if (lostEvents) {
+        this.emit({ seq: ++this.lastSeq, kind: "resync", state: next });
+        return;
+      }
+      for (const change of changesBetween(previous, next)) this.emit({ seq: ++this.lastSeq, ...change });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private rescan(): NamespaceState {
+    const rule = this.options.neighbourRule ?? "seed";
+    const conversion = scan({
+      netns: this.socket.namespacePath,
+      pciPaths: this.options.pciPaths,
+      keepGoing: this.options.keepGoing ?? true,
+      rules: [rule],
+      core: this.options.core,
+    });
+    return stateOf(conversion, rule);
+  }
+
+  private emit(envelope: Envelope): void {
+    for (const listener of this.listeners) listener.envelope(envelope);
+  }
+
+  private fail(cause: unknown): void {
+    if (this.stopped) return;
+    const error = cause instanceof Error ? cause : new Error(String(cause));
+    this.stop();
+    for (const listener of this.listeners) listener.failed(error);
+  }
+}
