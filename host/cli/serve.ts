@@ -1,0 +1,65 @@
+// katanet serve: a namespace's state and changes streamed to WebSocket clients until
+// interrupted; see host/serve/server.ts for the protocol and its limits.
+import { parseArgs } from "node:util";
+import { serve } from "../serve/server.ts";
+import { type Command, EXIT_OK, EXIT_UNEXPECTED, UsageError } from "./command.ts";
+import { parseRule } from "./conversion-output.ts";
+import { parseWholeNumber } from "./watch.ts";
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "stream a network namespace's state and changes to WebSocket clients",
+  usage: `katanet serve [--netns NAME|PATH|PID] [--listen HOST:PORT | --unix PATH] [--token-file F]
+        [--max-clients N] [--max-buffered-bytes N] [--coalesce-ms N] [--allow-origin ORIGIN]...
+        [--neighbors seed|preseed-gateway]
+
+  --listen              TCP address (default 127.0.0.1 on a free port); off loopback needs --token-file
+  --unix                Unix socket path instead (created with mode 0600)
+  --token-file          file whose first line clients must send as "Authorization: Bearer TOKEN"
+  --max-clients         concurrent clients (default 64); more get HTTP 503
+  --max-buffered-bytes  unsent bytes per client before it is closed with 1013 (default 16 MiB)
+  --allow-origin        a browser Origin allowed to connect (repeatable; default none)
+
+Subprotocols: katanet.v1 (one binary katanet.Envelope per frame, proto/katanet.proto) and
+katanet.json.v1 (its protojson text). Send {"snapshot": {}} (or a binary
+katanet.ClientRequest) for a fresh snapshot.`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        netns: { type: "string" },
+        listen: { type: "string" },
+        unix: { type: "string" },
+        "token-file": { type: "string" },
+        "max-clients": { type: "string" },
+        "max-buffered-bytes": { type: "string" },
+        "coalesce-ms": { type: "string" },
+        "allow-origin": { type: "string", multiple: true, default: [] as string[] },
+        neighbors: { type: "string", default: "seed" },
+      },
+    });
+    if (values.listen !== undefined && values.unix !== undefined) throw new UsageError("give --listen or --unix, not both");
+    let reportFailure!: (error: Error) => void;
+    const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
+    const server = await serve({
+      netns: values.netns,
+      listen: values.listen,
+      unix: values.unix,
+      tokenFile: values["token-file"],
+      maxClients: parseWholeNumber("--max-clients", values["max-clients"], 1),
+      maxBufferedBytes: parseWholeNumber("--max-buffered-bytes", values["max-buffered-bytes"], 1),
+      coalesceMs: parseWholeNumber("--coalesce-ms", values["coalesce-ms"]),
+      allowedOrigins: values["allow-origin"],
+      neighbourRule: parseRule(values.neighbors),
+      onError: (error) => reportFailure(error),
+    });
+    io.err(`katanet serve: listening on ${server.address}\n`);
+    const failure = await Promise.race([io.stopped.then(() => undefined), failed]);
+    await server.close();
+    if (failure) {
+      io.err(`katanet serve: stopped: ${failure.message}\n`);
+      return EXIT_UNEXPECTED;
+    }
+    return EXIT_OK;
+  },
+};

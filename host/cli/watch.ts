@@ -1,0 +1,49 @@
+// katanet watch: a namespace's changes, as the agent requests they amount to, printed
+// as they happen until interrupted.
+import { parseArgs } from "node:util";
+import { envelopeToJson, type Envelope } from "../watch/envelope.ts";
+import { envelopeToText } from "../watch/envelope-text.ts";
+import { watch } from "../watch/watch.ts";
+import { type Command, EXIT_OK, UsageError } from "./command.ts";
+import { parseRule } from "./conversion-output.ts";
+
+const FORMATS = ["text", "json"] as const;
+
+export const watchCommand: Command = {
+  name: "watch",
+  summary: "print a network namespace's changes as Kata agent requests, as they happen",
+  usage: `katanet watch [--netns NAME|PATH|PID] [--format text|json] [--coalesce-ms N]
+        [--neighbors seed|preseed-gateway]
+
+  --netns        /var/run/netns/NAME, a path, or /proc/PID/ns/net; default: this process's own
+  --format       text (default) or json (one katanet.Envelope per line, protojson names)
+  --coalesce-ms  how long to gather notifications before rescanning (default 20)`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        netns: { type: "string" },
+        format: { type: "string", default: "text" },
+        "coalesce-ms": { type: "string" },
+        neighbors: { type: "string", default: "seed" },
+      },
+    });
+    if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    const render = values.format === "json" ? (envelope: Envelope) => `${JSON.stringify(envelopeToJson(envelope))}\n` : envelopeToText;
+    const stream = watch({
+      netns: values.netns,
+      coalesceMs: parseWholeNumber("--coalesce-ms", values["coalesce-ms"]),
+      neighbourRule: parseRule(values.neighbors),
+    });
+    void io.stopped.then(() => stream.stop());
+    for await (const envelope of stream) io.out(render(envelope));
+    return EXIT_OK;
+  },
+};
+
+/** An optional whole number given as text (`minimum` or more); undefined keeps the library's default. */
+export function parseWholeNumber(option: string, value: string | undefined, minimum = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < minimum) throw new UsageError(`${option} takes a whole number ≥ ${minimum}, not "${value}"`);
+  return Number(value);
+}
