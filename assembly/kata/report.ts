@@ -1,6 +1,9 @@
 // What the scan decided, for people and for --keep-going: one line per endpoint
 // ("E", name, type, pair index or "-", hwAddr) and per skipped link ("S", name, reason),
-// tab-separated. Link names cannot hold whitespace (the kernel refuses it).
+// tab-separated. The kernel refuses whitespace in link names, but captures and
+// hand-described endpoints can hold any byte, so text fields escape backslash, tab and
+// newline (as two characters: backslash, then the same, 't' or 'n'); a line always splits
+// into its fields.
 import { ERR_OUTPUT_TOO_SMALL } from "../errors";
 import {
   addrs, A_IP, chains, C_ADDR_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_NAME, E_TYPE, findChain, inputBase, links, L_INDEX, L_NAME,
@@ -52,11 +55,11 @@ export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
 
 function writeEndpointLine(row: i32): void {
   ascii("E\t");
-  out.bytes(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
+  writeField(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
   out.byte(9);
   const typeLength = endpoints.get(row, E_TYPE + 1);
   if (typeLength == NONE) ascii(endpointTypeText(endpoints.get(row, E_TYPE)));
-  else out.bytes(inputBase + <usize>endpoints.get(row, E_TYPE), typeLength);
+  else writeField(inputBase + <usize>endpoints.get(row, E_TYPE), typeLength);
   out.byte(9);
   const pair = pairIndex(row);
   if (pair < 0) out.byte(45);
@@ -64,7 +67,7 @@ function writeEndpointLine(row: i32): void {
   out.byte(9);
   const hw = inputBase + <usize>endpoints.get(row, E_HW);
   const hwLength = endpoints.get(row, E_HW + 1);
-  if (endpoints.get(row, E_HW_IS_TEXT)) out.bytes(hw, hwLength);
+  if (endpoints.get(row, E_HW_IS_TEXT)) writeField(hw, hwLength);
   else writeMAC(hw, hwLength);
   out.byte(10);
 }
@@ -72,25 +75,38 @@ function writeEndpointLine(row: i32): void {
 function writeSkippedLine(row: i32): void {
   const link = skipped.get(row, S_LINK);
   ascii("S\t");
-  out.bytes(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME + 1));
+  writeField(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME + 1));
   out.byte(9);
   const reason = skipped.get(row, S_REASON);
   if (reason == SKIP_NO_ADDRESSES) ascii("no-addresses");
   else if (reason == SKIP_LOOPBACK) ascii("loopback");
   else if (reason == SKIP_ALREADY_ADDED) ascii("already-added");
-  else out.bytes(rejections.ptr + <usize>skipped.get(row, S_TEXT), skipped.get(row, S_TEXT + 1));
+  else writeField(rejections.ptr + <usize>skipped.get(row, S_TEXT), skipped.get(row, S_TEXT + 1));
   out.byte(10);
 }
 
 function reportBound(): i32 {
   let bound = 0;
   for (let row = 0; row < endpoints.rows; row++) {
-    bound += 64 + endpoints.get(row, E_NAME + 1) + max(0, endpoints.get(row, E_TYPE + 1)) + 3 * endpoints.get(row, E_HW + 1);
+    // every escaped byte takes two
+    bound += 64 + 2 * endpoints.get(row, E_NAME + 1) + 2 * max(0, endpoints.get(row, E_TYPE + 1)) + 3 * endpoints.get(row, E_HW + 1);
   }
   for (let row = 0; row < skipped.rows; row++) {
-    bound += 32 + links.get(skipped.get(row, S_LINK), L_NAME + 1) + skipped.get(row, S_TEXT + 1);
+    bound += 32 + 2 * links.get(skipped.get(row, S_LINK), L_NAME + 1) + 2 * skipped.get(row, S_TEXT + 1);
   }
   return bound;
+}
+
+function writeField(ptr: usize, length: i32): void {
+  for (let i = 0; i < length; i++) {
+    const c = load<u8>(ptr + <usize>i);
+    if (c == 92 || c == 9 || c == 10) {
+      out.byte(92);
+      out.byte(c == 9 ? 116 : c == 10 ? 110 : 92);
+    } else {
+      out.byte(c);
+    }
+  }
 }
 
 function ascii(text: string): void {

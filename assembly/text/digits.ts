@@ -20,17 +20,48 @@ export function writeHexGroup(value: u32): void {
   }
 }
 
+// "0".."255" as (length, three digits) per value: IPv4 octets are most of the numbers written.
+const BYTE_DECIMALS = buildByteDecimals();
+
+function buildByteDecimals(): usize {
+  const table = heap.alloc(256 * 4);
+  for (let value: u32 = 0; value < 256; value++) {
+    const entry = table + (<usize>value << 2);
+    const length: u32 = value >= 100 ? 3 : value >= 10 ? 2 : 1;
+    store<u8>(entry, <u8>length);
+    let rest = value;
+    for (let i = length; i > 0; i--) {
+      store<u8>(entry + <usize>i, <u8>(48 + rest % 10));
+      rest /= 10;
+    }
+  }
+  return table;
+}
+
+@inline export function writeByteDecimal(value: u32): void {
+  const entry = BYTE_DECIMALS + (<usize>value << 2);
+  const length = <usize>load<u8>(entry);
+  memory.copy(out.pos, entry + 1, length);
+  out.pos += length;
+}
+
 export function writeDecimal(value: u64): void {
-  if (value < 10) {
-    out.byte(48 + <u32>value);
+  if (value < 256) {
+    writeByteDecimal(<u32>value);
     return;
   }
   const digits = decimalDigits(value);
   let at = out.pos + <usize>digits;
   out.pos = at;
-  while (value != 0) {
+  // 32-bit division is much cheaper in Wasm: use it once the value fits
+  while (value > <u64>u32.MAX_VALUE) {
     store<u8>(--at, 48 + <u8>(value % 10));
     value /= 10;
+  }
+  let small = <u32>value;
+  while (small != 0) {
+    store<u8>(--at, 48 + <u8>(small % 10));
+    small /= 10;
   }
 }
 

@@ -3,7 +3,7 @@
 // IPv4 and IPv4-mapped IPv6 print dotted; other 16-byte IPs print RFC 5952 style; any
 // other length prints "?" and hex; an empty or nil IP prints "<nil>".
 import { out } from "../proto/writer";
-import { writeDecimal, writeHexByte, writeHexGroup } from "./digits";
+import { writeByteDecimal, writeDecimal, writeHexByte, writeHexGroup } from "./digits";
 
 export const NIL: i32 = -1;
 
@@ -46,9 +46,10 @@ export function writeIP(ptr: usize, length: i32): void {
 }
 
 function writeDotted(ptr: usize): void {
-  for (let i = 0; i < 4; i++) {
-    if (i > 0) out.byte(46);
-    writeDecimal(load<u8>(ptr + <usize>i));
+  writeByteDecimal(load<u8>(ptr));
+  for (let i = 1; i < 4; i++) {
+    out.byte(46);
+    writeByteDecimal(load<u8>(ptr + <usize>i));
   }
 }
 
