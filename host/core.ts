@@ -242,12 +242,12 @@ export class KatanetCore {
     const skipped: SkippedLink[] = [];
     const text = this.readText((outPtr, capacity) => this.core.report(outPtr, capacity));
     for (const line of text.split("\n")) {
-      const [kind, name, ...rest] = line.split("\t");
+      const [kind, name, ...rest] = line.split("\t").map(unescapeField);
       if (kind === "E") {
         const [type, pair, hwAddr] = rest;
         endpoints.push({ name, type, pairIndex: pair === "-" ? null : BigInt(pair), hwAddr });
       } else if (kind === "S") {
-        skipped.push({ name, reason: rest.join("\t") });
+        skipped.push({ name, reason: rest[0] });
       }
     }
     return { endpoints, skipped };
@@ -319,6 +319,11 @@ export class KatanetCore {
   addressFamily(family: number): "v4" | "v6" {
     return this.core.addressFamily(family | 0) === 1 ? "v6" : "v4";
   }
+}
+
+/** The report escapes backslash, tab and newline in its text fields (kata/report.ts). */
+function unescapeField(field: string): string {
+  return field.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c));
 }
 
 function loadFlags(options: ConvertOptions): number {
