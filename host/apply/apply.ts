@@ -11,12 +11,15 @@ import { linkByMac, linkByName, listLinks, type Link } from "./links.ts";
 import { planRequests, type ApplyPlan, type InterfacePlan, type NeighbourPlan, type RoutePlan } from "./plan.ts";
 import { newAddressRequest, newNeighbourRequest, newRouteRequest, setLinkRequest } from "./requests.ts";
 import { runUnits, type ApplyReport, type Step, type Unit } from "./steps.ts";
+import { waitForUsableAddresses } from "./tentative.ts";
 import { fieldError, macText } from "./text.ts";
 
 const EEXIST = 17;
 const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 /** The agent parks a link whose name is wanted elsewhere under this suffix, then swaps. */
 const TEMPORARY_SUFFIX = "_temp";
+/** Long enough for IPv6 duplicate address detection (about 1-2 s with kernel defaults). */
+const PREFERRED_SOURCE_WAIT_MS = 5000;
 
 export interface ApplyOptions {
   /** NAME (/var/run/netns/NAME), a path, or a PID; the calling thread's own namespace when absent. */
@@ -27,6 +30,9 @@ export interface ApplyOptions {
 export class Applier {
   private readonly netns: string;
   private readonly socket: NetlinkSocket;
+  /** Link indexes by name for route and neighbour writes, which cannot rename links; an
+   * interface update clears it. Saves a link dump per route on large route sets. */
+  private indexesByName: Map<string, number> | undefined;
 
   constructor(options: ApplyOptions = {}) {
     this.netns = options.netns ?? OWN_NAMESPACE;
@@ -38,6 +44,7 @@ export class Applier {
     const ipv6 = inNamespace(this.netns, namespaceSupportsIpv6);
     checkLinksExist(plan, listLinks(this.socket));
     const report: ApplyReport = { applied: [], skipped: [] };
+    this.indexesByName = undefined;
     const units: Unit[] = [
       ...plan.interfaces.map((iface) => this.interfaceUnit(iface, ipv6, report)),
       ...plan.routes.map((route) => this.routeUnit(route)),
@@ -59,6 +66,7 @@ export class Applier {
     return {
       label: iface.label,
       steps: () => {
+        this.indexesByName = undefined;
         const links = listLinks(this.socket);
         const link = linkByMac(links, iface.mac);
         if (!link) throw new Error(`no link with MAC ${macText(iface.mac)} any more`);
@@ -101,6 +109,9 @@ export class Applier {
       label: route.label,
       steps: () => {
         const outputIndex = this.indexOf(route.device);
+        if (route.family === 6 && route.source && !route.source.asPrefix) {
+          waitForUsableAddresses(this.socket, [route.source.bytes], PREFERRED_SOURCE_WAIT_MS);
+        }
         const request = newRouteRequest({ ...route, outputIndex });
         return [{ description: route.label, run: () => ignoreExisting(() => this.socket.request(request)) }];
       },
@@ -118,9 +129,10 @@ export class Applier {
   }
 
   private indexOf(device: string): number {
-    const link = linkByName(listLinks(this.socket), device);
-    if (!link) throw new Error(`no link named ${JSON.stringify(device)}`);
-    return link.index;
+    this.indexesByName ??= new Map(listLinks(this.socket).map((link) => [link.name, link.index]));
+    const index = this.indexesByName.get(device);
+    if (index === undefined) throw new Error(`no link named ${JSON.stringify(device)}`);
+    return index;
   }
 }
 

@@ -20,6 +20,10 @@ import {
 const IFF_NOARP = 0x80;
 const NUD_PERMANENT = 0x80;
 const U32_MAX = 0xffffffff;
+/** RTNH_F_DEAD | RTNH_F_LINKDOWN: next-hop state the kernel reports (a carrier-less host
+ * NIC gives every route LINKDOWN) and refuses on writes ("Invalid rtm_flags - can not
+ * contain DEAD or LINKDOWN"). The agent passes them on and fails; they are dropped here. */
+const KERNEL_STATE_ROUTE_FLAGS = 0x1 | 0x10;
 
 export interface AddressPlan extends ParsedPrefix {
   text: string;
@@ -70,9 +74,10 @@ export interface ApplyPlan {
 
 /** Validates all requests; throws ApplyInputError naming the first bad field. */
 export function planRequests(requests: AgentRequests): ApplyPlan {
+  const interfaces = requests.interfaces.map((iface, i) => planInterface(iface, `interfaces[${i}]`));
   const routes = requests.routes.map((route, i) => planRoute(route, `routes[${i}]`));
   return {
-    interfaces: requests.interfaces.map((iface, i) => planInterface(iface, `interfaces[${i}]`)),
+    interfaces,
     routes: [...routes.filter((route) => !route.gateway), ...routes.filter((route) => route.gateway)],
     neighbours: requests.neighbours.map((neighbour, i) => planNeighbour(neighbour, `neighbors[${i}]`)),
   };
@@ -135,7 +140,7 @@ function planRoute(route: Route, field: string): RoutePlan {
     source,
     device: route.device,
     scope: route.scope,
-    flags: route.flags,
+    flags: route.flags & ~KERNEL_STATE_ROUTE_FLAGS,
     mtu: route.mtu,
   };
 }

@@ -1,0 +1,57 @@
+// IPv6 addresses stay "tentative" for a moment after their link comes up (duplicate
+// address detection, and even with DAD off the kernel finishes the job in a work queue),
+// and a tentative address is refused as a route's preferred source ("Invalid source
+// address"). Routes come right after the interface updates, so before writing them we
+// wait, bounded, until the preferred sources they name are usable.
+
+import { addressDumpRequest } from "../netlink/dump.ts";
+import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
+import { GrowableSink } from "../netlink/sink.ts";
+import type { NetlinkSocket } from "../netlink/socket.ts";
+
+const RTM_NEWADDR = 20;
+const AF_INET6 = 10;
+const IFADDRMSG_SIZE = 8;
+const IFA_ADDRESS = 1;
+const IFA_FLAGS = 8;
+const IFA_F_DADFAILED = 0x08;
+const IFA_F_TENTATIVE = 0x40;
+const POLL_MS = 20;
+
+/** Waits until none of `addresses` (16-byte IPv6) is tentative, or `timeoutMs` passed.
+ * Addresses that are absent or failed DAD cannot become usable and are not waited for. */
+export function waitForUsableAddresses(socket: Pick<NetlinkSocket, "dump">, addresses: Uint8Array[], timeoutMs: number): void {
+  if (addresses.length === 0) return;
+  const wanted = new Set(addresses.map(hex));
+  const deadline = Date.now() + timeoutMs;
+  while (tentativeAddresses(socket).some((address) => wanted.has(address)) && Date.now() < deadline) {
+    sleepSync(POLL_MS);
+  }
+}
+
+function tentativeAddresses(socket: Pick<NetlinkSocket, "dump">): string[] {
+  const sink = new GrowableSink(16 * 1024);
+  socket.dump(addressDumpRequest(), sink);
+  const tentative: string[] = [];
+  for (const message of netlinkMessages(sink.bytes())) {
+    if (message.type !== RTM_NEWADDR || message.payload[0] !== AF_INET6) continue;
+    let flags = message.payload[2];
+    let address: Uint8Array | undefined;
+    for (const attribute of netlinkAttributes(message.payload, IFADDRMSG_SIZE)) {
+      if (attribute.type === IFA_ADDRESS) address = attribute.payload;
+      // IFA_FLAGS holds all 32 bits when present; the header byte only the low eight.
+      if (attribute.type === IFA_FLAGS && attribute.payload.length >= 4) {
+        flags = new DataView(attribute.payload.buffer, attribute.payload.byteOffset, 4).getUint32(0, true);
+      }
+    }
+    if (address && flags & IFA_F_TENTATIVE && !(flags & IFA_F_DADFAILED)) tentative.push(hex(address));
+  }
+  return tentative;
+}
+
+/** The netlink layer is synchronous by design; a short blocking pause keeps it so. */
+function sleepSync(milliseconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
