@@ -9,7 +9,7 @@ import {
 } from "../../host/netlink/dump.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
 import { DumpInterrupted, type DumpSink } from "../../host/netlink/socket.ts";
-import { readLiveFixture } from "../support/paths.ts";
+import { liveFixtures } from "../reference/fixtures.ts";
 
 const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
@@ -20,7 +20,7 @@ function withoutSequence(requestHex: string): string {
 
 describe("namespace dump requests", () => {
   it("are byte for byte the Go library's (fixture netlinkRequests), sequence aside", () => {
-    const { netlinkRequests } = readLiveFixture("permanent-neighbors") as unknown as {
+    const { netlinkRequests } = liveFixtures()[0] as unknown as {
       netlinkRequests: Record<"links" | "addrs" | "routes" | "neighs", string[]>;
     };
     assert.equal(hex(linkDumpRequest()), withoutSequence(netlinkRequests.links[0]));

@@ -14,7 +14,12 @@ import {
   namespaceTestsSkip,
   waitForSettledNamespace,
 } from "../support/netns.ts";
-import { readLiveFixture, type LiveFixture } from "../support/paths.ts";
+import { findLiveFixture } from "../reference/fixtures.ts";
+import type { LiveFixture } from "../support/paths.ts";
+
+/** A small fixture whose Go scan sent permanent neighbours. */
+const withPermanentNeighbours = (): LiveFixture =>
+  findLiveFixture("with permanent neighbours", (f) => !f.file.endsWith(".gz") && (f.expected.seed?.neighbors.length ?? 0) > 0) as unknown as LiveFixture;
 
 const RTM_NEWLINK = 16;
 const RTM_NEWADDR = 20;
@@ -62,8 +67,8 @@ describe("building a namespace from a live fixture", { skip: namespaceTestsSkip(
   afterEach(() => assertInOriginalNamespace());
   after(() => assertCleanState());
 
-  it("replays permanent-neighbors so that it dumps what the fixture recorded", async () => {
-    const fixture = readLiveFixture("permanent-neighbors");
+  it("replays a fixture with permanent neighbours so that it dumps what the fixture recorded", async () => {
+    const fixture = withPermanentNeighbours();
     const built = buildFixtureNamespaces(fixture);
     try {
       await waitForSettledNamespace(built.namespace);
@@ -76,8 +81,9 @@ describe("building a namespace from a live fixture", { skip: namespaceTestsSkip(
   });
 
   it("deletes both namespaces and names the fixture when its setup fails", () => {
-    const broken: LiveFixture = { ...readLiveFixture("permanent-neighbors"), setup: ["link set no-such-link up"] };
-    assert.throws(() => buildFixtureNamespaces(broken), /building fixture permanent-neighbors failed: .*no-such-link/);
+    const fixture = withPermanentNeighbours();
+    const broken: LiveFixture = { ...fixture, setup: ["link set no-such-link up"] };
+    assert.throws(() => buildFixtureNamespaces(broken), new RegExp(`building fixture ${fixture.name} failed: .*no-such-link`));
     assert.deepEqual(leftoverNamespaces(), []);
   });
 });

@@ -92,3 +92,10 @@ export function pbAsFixtureRecords(pb: AgentMessagesPb): ExpectedPb {
     routesList: toBase64(pb.routesList),
   };
 }
+
+/** The first live fixture (file-name order) with a property a test needs; never by name. */
+export function findLiveFixture(what: string, matches: (fixture: LiveFixture) => boolean): LiveFixture {
+  const found = liveFixtures().find(matches);
+  if (!found) throw new Error(`no live fixture ${what} in ${fixturesDirectory()}`);
+  return found;
+}
