@@ -23,9 +23,9 @@ export function fieldError(field: string, value: string | number, problem: strin
 }
 
 /** An IPv4 or IPv6 address; the text decides which (an IPv4-mapped IPv6 text stays IPv6, as in Rust). */
-export function parseAddress(field: string, text: string): ParsedIP {
+export function parseAddress(field: string, text: string, shown = text): ParsedIP {
   const ip = parseIP(text);
-  if (ip === null) throw fieldError(field, text, "not an IP address");
+  if (ip === null) throw fieldError(field, shown, shown === text ? "not an IP address" : "not an IP address before the /");
   return text.includes(":") ? { family: 6, bytes: ip } : { family: 4, bytes: ip.subarray(12) };
 }
 
@@ -33,21 +33,22 @@ export function familyName(family: Family): string {
   return family === 4 ? "IPv4" : "IPv6";
 }
 
-/** A prefix length in decimal, at most 32 or 128 (ipnetwork's limit). */
-export function parsePrefixLength(field: string, text: string, family: Family): number {
+/** A prefix length in decimal, at most 32 or 128 (ipnetwork's limit). `shown` is the
+ * whole field value, for errors about a length inside `ADDRESS/LENGTH`. */
+export function parsePrefixLength(field: string, text: string, family: Family, shown = text): number {
   const bits = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(text)) throw fieldError(field, text, "not a prefix length");
+  if (!/^\d{1,3}$/.test(text)) throw fieldError(field, shown, "not a prefix length");
   const length = Number(text);
-  if (length > bits) throw fieldError(field, text, `prefix length out of range for an ${familyName(family)} address (0-${bits})`);
+  if (length > bits) throw fieldError(field, shown, `prefix length out of range for an ${familyName(family)} address (0-${bits})`);
   return length;
 }
 
 /** `ADDRESS/LENGTH` or a bare address (a host prefix, as ipnetwork reads it). */
 export function parsePrefix(field: string, text: string): ParsedPrefix & { explicitLength: boolean } {
   const slash = text.indexOf("/");
-  const address = parseAddress(field, slash < 0 ? text : text.slice(0, slash));
+  const address = parseAddress(field, slash < 0 ? text : text.slice(0, slash), text);
   if (slash < 0) return { ...address, length: address.family === 4 ? 32 : 128, explicitLength: false };
-  return { ...address, length: parsePrefixLength(field, text.slice(slash + 1), address.family), explicitLength: true };
+  return { ...address, length: parsePrefixLength(field, text.slice(slash + 1), address.family, text), explicitLength: true };
 }
 
 /** Six colon-separated groups of one or two hex digits: the agent's parse_mac_address. */

@@ -6,7 +6,7 @@ import type { AgentMessages } from "../../host/core.ts";
 import { toPb64 } from "../../host/format/pb64.ts";
 import { parsePb64Json, type AgentRequests } from "../../host/apply/input.ts";
 import { scan } from "../../host/scan.ts";
-import { decode, toProtoJson, type Interface } from "../../host/schema.ts";
+import { decode, encode, toProtoJson, type ARPNeighbor, type Interface, type Route } from "../../host/schema.ts";
 import type { CliIO } from "../../host/cli/command.ts";
 import { createNamespace, deleteNamespaces, ip, ipBatch } from "../support/netns.ts";
 
@@ -114,4 +114,24 @@ export function capturedIO(stdin = ""): CapturedIO {
     stopped: new Promise<void>(() => {}),
   };
   return io;
+}
+
+export interface RequestsJson {
+  interfaces?: Partial<Interface>[];
+  routes?: Partial<Route>[];
+  neighbours?: Partial<ARPNeighbor>[];
+}
+
+/** The pb64 JSON text for hand-written requests, as `katanet scan --format pb64` would print it. */
+export function pb64Json(requests: RequestsJson): string {
+  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+  return JSON.stringify({
+    updateInterfaceRequests: (requests.interfaces ?? []).map((iface) =>
+      base64(encode("UpdateInterfaceRequest", { interface: iface as Interface })),
+    ),
+    updateRoutesRequest: base64(encode("UpdateRoutesRequest", { routes: { Routes: (requests.routes ?? []) as Route[] } })),
+    addArpNeighborsRequest: base64(
+      encode("AddARPNeighborsRequest", { neighbors: { ARPNeighbors: (requests.neighbours ?? []) as ARPNeighbor[] } }),
+    ),
+  });
 }
