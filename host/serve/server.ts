@@ -38,7 +38,7 @@ export interface ServeOptions extends WatchOptions {
 export interface Server {
   /** ws://HOST:PORT, or unix:PATH. */
   address: string;
-  /** Clients connected now. */
+  /** Clients being served now (open; not those already told to go). */
   readonly clients: number;
   close(): Promise<void>;
 }
@@ -147,7 +147,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   return {
     address: addressOf(http.address(), target),
     get clients() {
-      return protocols.size;
+      return [...protocols.keys()].filter((client) => client.readyState === WebSocket.OPEN).length;
     },
     close: shutDown,
   };
