@@ -29,6 +29,7 @@ const output = new ByteRegion();
 const walker = new MessageWalker();
 let decodedLength: i32 = 0;
 let handDescribed = false;
+let awaitingHints = false; // a LOAD_DECODE_ONLY load waits for `classify`
 let loaded = false;
 
 /** Room for `size` input bytes; the first `keep` bytes survive a move (dumps append). */
@@ -49,17 +50,19 @@ export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
   lastError.reset();
   loaded = false;
   handDescribed = false;
+  awaitingHints = false;
   decodedLength = 0;
   if (inLength < 0) return ERR_USAGE;
   startModel(inPtr);
   if (!decode(inLength)) return lastError.code;
-  if (flags & LOAD_DECODE_ONLY) return links.rows;
-  return finish(flags);
+  awaitingHints = (flags & LOAD_DECODE_ONLY) != 0;
+  return awaitingHints ? links.rows : finish(flags);
 }
 
 /** Decodes what was appended to the input since `load` (hint records), then finishes. */
 export function classify(inPtr: usize, inLength: i32, flags: u32): i32 {
-  if (inLength < decodedLength) return ERR_USAGE;
+  if (!awaitingHints || inLength < decodedLength) return ERR_USAGE;
+  awaitingHints = false;
   rebaseModel(inPtr); // the host may have moved the input while appending
   if (!decode(inLength)) return lastError.code;
   return finish(flags);

@@ -66,6 +66,14 @@ export class CoreUsageError extends Error {
   override name = "CoreUsageError";
 }
 
+/**
+ * The core trapped or aborted: a bug in katanet. The instance is replaced by a fresh one,
+ * so the owner stays usable; the input of that call is gone.
+ */
+export class CoreCrashError extends Error {
+  override name = "CoreCrashError";
+}
+
 /** The six agent messages of one neighbour rule, as Go's deterministic marshalling gives them. */
 export interface AgentMessages {
   interfaces: Uint8Array[];
@@ -112,12 +120,33 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 export class KatanetCore {
-  private readonly core: CoreExports;
+  private readonly module: WebAssembly.Module;
+  private core: CoreExports;
   private inputLength = 0;
 
   constructor(wasm: BufferSource = readFileSync(packageFile("dist", "katanet.wasm"))) {
-    const { exports } = instantiateSync<Record<string, unknown>>(wasm, {});
-    this.core = exports as unknown as CoreExports;
+    this.module = new WebAssembly.Module(wasm);
+    this.core = this.instantiate();
+  }
+
+  /** A fresh instance whose every call turns a trap or abort into CoreCrashError. */
+  private instantiate(): CoreExports {
+    const { exports } = instantiateSync<Record<string, unknown>>(this.module, {});
+    const guarded: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(exports)) {
+      guarded[name] = typeof value === "function" ? (...args: unknown[]) => this.guard(name, () => value(...args)) : value;
+    }
+    return guarded as unknown as CoreExports;
+  }
+
+  private guard<T>(name: string, call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      this.core = this.instantiate();
+      this.inputLength = 0;
+      throw new CoreCrashError(`katanet core crashed in ${name}: ${(error as Error).message ?? String(error)}`);
+    }
   }
 
   // ---- input ----

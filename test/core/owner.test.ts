@@ -1,0 +1,36 @@
+// The Wasm owner: buffers reused across calls, typed errors, and recovery after a trap.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { captureInput } from "../../host/capture.ts";
+import { CoreCrashError, CoreUsageError, KatanetCore, MalformedInputError } from "../../host/core.ts";
+import { findLiveFixture } from "../reference/fixtures.ts";
+
+const fixture = findLiveFixture("with routes", (f) => !f.file.endsWith(".gz") && f.expected.error === null && (f.expected.seed?.routes.length ?? 0) > 0);
+const input = captureInput(fixture).bytes;
+
+test("one owner converts again and again with the same result", () => {
+  const core = new KatanetCore();
+  const first = core.convertBytes(input).messages.seed!.routesList;
+  for (let i = 0; i < 50; i++) assert.deepEqual(core.convertBytes(input).messages.seed!.routesList, first);
+});
+
+test("malformed input is a typed error with the offset, and the owner goes on", () => {
+  const core = new KatanetCore();
+  const broken = input.slice(0, 10);
+  assert.throws(() => core.convertBytes(broken), (error: unknown) => error instanceof MalformedInputError && error.offset === 0);
+  assert.ok(core.convertBytes(input).endpoints.length > 0);
+});
+
+test("a trap inside the core becomes CoreCrashError and a fresh instance takes over", () => {
+  const core = new KatanetCore();
+  core.convertBytes(input);
+  const exports = (core as unknown as { core: { inputArea(size: number, keep: number): number } }).core;
+  // 4 GiB of input cannot be allocated: the core aborts, as only a host bug could make it.
+  assert.throws(() => exports.inputArea(0xffffffff, 0), CoreCrashError);
+  assert.ok(core.convertBytes(input).endpoints.length > 0, "the owner works after the crash");
+});
+
+test("using the core out of order is a usage error, not a crash", () => {
+  const core = new KatanetCore();
+  assert.throws(() => core.classify(), CoreUsageError);
+});
