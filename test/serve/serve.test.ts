@@ -122,7 +122,7 @@ describe("serve", { skip }, () => {
     assert.equal(fast.socket.readyState, fast.socket.OPEN);
     fast.socket.send(SNAPSHOT_REQUEST_BINARY);
     assert.equal(kindOf(await waitFor(fast.next, "snapshot", (envelope) => ("snapshot" in envelope ? envelope : undefined))), "snapshot");
-    ipBatch(namespace, ["route flush 10.100.0.0/16", "route flush 10.101.0.0/16"]);
+    ipBatch(namespace, ["route flush root 10.100.0.0/16", "route flush root 10.101.0.0/16"]);
   });
 
   it("refuses a non-loopback listener without a token, and clients without the token when it has one", async () => {
