@@ -74,6 +74,7 @@ describe("katanet follow", { skip: namespaceTestsSkip() }, () => {
       await until("neighbour", () => /10\.0\.0\.7 dev eth0 lladdr 02:00:00:00:00:07 PERMANENT/.test(ip(["-n", mirror.namespace, "neigh"])));
 
       client.send(envelope(2, 4, changed.updateRoutesRequest));
+      await until("the stale change reported", () => io.stdout.includes("change 2 is not newer"));
       stop();
       assert.equal(await following, 0);
       assert.match(io.stdout, /^snapshot 0: \d+ writes applied, 0 skipped\nchange 1: /);
