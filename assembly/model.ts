@@ -64,6 +64,7 @@ let slots = new StaticArray<i32>(256);
 let slotMask: i32 = 255;
 
 function clearModel(): void {
+  lastChain = NONE;
   links.clear();
   addrs.clear();
   routes.clear();
@@ -86,7 +87,18 @@ export function findChain(key: i32): i32 {
   }
 }
 
+// Consecutive messages mostly concern one interface: remember the last chain looked up.
+let lastKey: i32 = 0;
+let lastChain: i32 = NONE;
+
 export function chainFor(key: i32): i32 {
+  if (lastChain != NONE && key == lastKey) return lastChain;
+  lastChain = chainForKey(key);
+  lastKey = key;
+  return lastChain;
+}
+
+function chainForKey(key: i32): i32 {
   let slot = slotOf(key);
   while (true) {
     const row = unchecked(slots[slot]);

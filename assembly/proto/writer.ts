@@ -26,8 +26,14 @@ export class Writer {
   }
 
   bytes(ptr: usize, length: i32): void {
-    memory.copy(this.pos, ptr, <usize>length);
-    this.pos += <usize>length;
+    const pos = this.pos;
+    // Names and MACs are short; a bulk copy costs more than a few loads and stores there.
+    if (length <= 16) {
+      for (let i: usize = 0; i < <usize>length; i++) store<u8>(pos + i, load<u8>(ptr + i));
+    } else {
+      memory.copy(pos, ptr, <usize>length);
+    }
+    this.pos = pos + <usize>length;
   }
 
   /** A string field from bytes already in memory; proto3 leaves an empty one out. */

@@ -38,11 +38,13 @@ function buildByteDecimals(): usize {
   return table;
 }
 
+/** Stores all three digit slots at once and advances by the real length (element bounds leave room). */
 @inline export function writeByteDecimal(value: u32): void {
   const entry = BYTE_DECIMALS + (<usize>value << 2);
-  const length = <usize>load<u8>(entry);
-  memory.copy(out.pos, entry + 1, length);
-  out.pos += length;
+  const pos = out.pos;
+  store<u16>(pos, load<u16>(entry, 1));
+  store<u8>(pos, load<u8>(entry, 3), 2);
+  out.pos = pos + <usize>load<u8>(entry);
 }
 
 export function writeDecimal(value: u64): void {
