@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Entry> = {
   watch: { summary: "print a namespace's changes as the agent requests they would cause", load: async () => (await import("./cli/watch.ts")).watchCommand },
   serve: { summary: "stream a namespace's changes over WebSocket", load: async () => (await import("./cli/serve.ts")).serveCommand },
   apply: { summary: "configure a namespace from agent messages, as Kata's guest agent does", load: async () => (await import("./cli/apply.ts")).applyCommand },
+  follow: { summary: "apply a katanet serve stream to a namespace, as a guest agent would", load: async () => (await import("./cli/follow.ts")).followCommand },
   mac: { summary: "generate private unicast MAC addresses as Kata does", load: async () => (await import("./cli/network.ts")).macCommand },
   pair: { summary: "create a network interface pair as Kata does", load: async () => (await import("./cli/network.ts")).pairCommand },
   model: { summary: "parse an interworking model name with Kata's rules", load: async () => (await import("./cli/network.ts")).modelCommand },

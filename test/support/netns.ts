@@ -3,7 +3,7 @@
 // checks that nothing is left behind.
 
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readlinkSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { dumpNamespace } from "../../host/netlink/dump.ts";
 import { netlinkMessages } from "../../host/netlink/messages.ts";
@@ -92,6 +92,26 @@ export interface FixtureNamespaces {
  * substituted) in NS. On failure both namespaces are deleted before the error is thrown.
  */
 export function buildFixtureNamespaces(fixture: LiveFixture): FixtureNamespaces {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return buildFixtureNamespacesOnce(fixture);
+    } catch (error) {
+      // A route with an IPv6 source right after the link comes up can meet the address
+      // still tentative (the pod end is created in PEER, with PEER's DAD setting): the
+      // kernel then says "Invalid source address". Building again later succeeds.
+      if (attempt === SETUP_ATTEMPTS || !String(error).includes("Invalid source address")) throw error;
+      sleepSync(300 * attempt);
+    }
+  }
+}
+
+const SETUP_ATTEMPTS = 3;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function buildFixtureNamespacesOnce(fixture: LiveFixture): FixtureNamespaces {
   const namespace = uniqueNamespaceName();
   const peer = `${namespace}-p`;
   const remove = () => deleteNamespaces(namespace, peer);
@@ -161,9 +181,29 @@ export function leftoverNamespaces(): string[] {
     .filter((name) => name.startsWith(NAMESPACE_PREFIX));
 }
 
-/** For after/afterEach: no namespace of ours is left, and the thread is back home. */
+/** Threads whose network namespace differs from the calling thread's, as "tid: net:[inode]".
+ * setns() moves one thread; libuv's pool and V8's helpers must never be among the moved. */
+export function threadsElsewhere(): string[] {
+  const home = readlinkSync("/proc/thread-self/ns/net");
+  const strays: string[] = [];
+  for (const tid of readdirSync("/proc/self/task")) {
+    let namespace: string;
+    try {
+      namespace = readlinkSync(`/proc/self/task/${tid}/ns/net`);
+    } catch {
+      continue; // the thread exited while we looked
+    }
+    if (namespace !== home) strays.push(`${tid}: ${namespace}`);
+  }
+  return strays;
+}
+
+/** For after/afterEach: every thread of the process is back home (the calling one in the
+ * namespace it started in, the others with it), and no namespace of ours is left. */
 export function assertCleanState(): void {
   assertInOriginalNamespace();
+  const strays = threadsElsewhere();
+  if (strays.length > 0) throw new Error(`threads outside the original network namespace: ${strays.join(", ")}`);
   const leftovers = leftoverNamespaces();
   if (leftovers.length > 0) throw new Error(`namespaces left behind: ${leftovers.join(", ")}`);
 }
