@@ -1,18 +1,6 @@
-// Reads one frame of the `katanet serve` stream (katanet.Envelope, proto/katanet.proto) as
-// the agent requests to apply. Decoded by field number with protobufjs' Reader, so the
-// embedded agent messages go through the same checks as `katanet apply`'s input.
-
-import protobuf from "protobufjs";
-import { decode } from "../schema.ts";
-import { ApplyInputError, decodeMessage, type AgentRequests } from "./input.ts";
-
-const SEQ = 1;
-const SNAPSHOT = 2;
-const UPDATE_INTERFACE = 3;
-const UPDATE_ROUTES = 4;
-const ADD_NEIGHBORS = 5;
-const INTERFACE_REMOVED = 6;
-const RESYNC = 7;
+// One frame of the `katanet serve` stream as the agent requests it asks for, for `follow`.
+import { decodeEnvelope, EnvelopeError } from "../watch/envelope.ts";
+import { ApplyInputError, type AgentRequests } from "./input.ts";
 
 export type StreamItem =
   /** The whole state (on connect, or after the watcher lost events): apply all of it. */
@@ -21,85 +9,31 @@ export type StreamItem =
   /** Kata's agent has no request for a vanished interface; a follower can only report it. */
   | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string };
 
-/** An item without its number: what one envelope field decodes to. */
-type ItemBody = StreamItem extends infer Item ? (Item extends StreamItem ? Omit<Item, "seq"> : never) : never;
+const NONE: AgentRequests = { interfaces: [], routes: [], neighbours: [] };
 
-export function decodeEnvelope(frame: Uint8Array): StreamItem {
-  const reader = protobuf.Reader.create(frame);
-  let seq = 0;
-  let item: ItemBody | undefined;
+export function streamItem(frame: Uint8Array): StreamItem {
+  let envelope;
   try {
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
-      const field = tag >>> 3;
-      if (field === SEQ) {
-        seq = Number(reader.uint64().toString());
-        continue;
-      }
-      if ((tag & 7) !== 2) {
-        reader.skipType(tag & 7);
-        continue;
-      }
-      const body = reader.bytes();
-      item = bodyItem(field, body) ?? item;
-    }
+    envelope = decodeEnvelope(frame);
   } catch (error) {
-    if (error instanceof ApplyInputError) throw error;
-    throw new ApplyInputError(`stream frame is not a katanet.Envelope: ${(error as Error).message}`);
+    if (error instanceof EnvelopeError) throw new ApplyInputError(`stream ${error.message}`);
+    throw error;
   }
-  if (!item) throw new ApplyInputError(`stream envelope ${seq} carries no message`);
-  return { seq, ...item } as StreamItem;
-}
-
-function bodyItem(field: number, body: Uint8Array): ItemBody | undefined {
-  const where = `stream envelope field ${field}`;
-  switch (field) {
-    case SNAPSHOT:
-    case RESYNC:
-      return { kind: field === SNAPSHOT ? "snapshot" : "resync", requests: snapshotRequests(body, where) };
-    case UPDATE_INTERFACE: {
-      const iface = decodeMessage("UpdateInterfaceRequest", body, where).interface;
-      if (!iface) throw new ApplyInputError(`${where}: UpdateInterfaceRequest carries no interface`);
-      return { kind: "change", requests: { interfaces: [iface], routes: [], neighbours: [] } };
+  const { seq } = envelope;
+  switch (envelope.kind) {
+    case "snapshot":
+    case "resync":
+      return { seq, kind: envelope.kind, requests: { interfaces: envelope.interfaces, routes: envelope.routes, neighbours: envelope.neighbors } };
+    case "updateInterface": {
+      const iface = envelope.request.interface;
+      if (!iface) throw new ApplyInputError(`stream envelope ${seq}: UpdateInterfaceRequest carries no interface`);
+      return { seq, kind: "change", requests: { ...NONE, interfaces: [iface] } };
     }
-    case UPDATE_ROUTES:
-      return { kind: "change", requests: { interfaces: [], routes: decodeMessage("UpdateRoutesRequest", body, where).routes?.Routes ?? [], neighbours: [] } };
-    case ADD_NEIGHBORS: {
-      const neighbours = decodeMessage("AddARPNeighborsRequest", body, where).neighbors?.ARPNeighbors ?? [];
-      return { kind: "change", requests: { interfaces: [], routes: [], neighbours } };
-    }
-    case INTERFACE_REMOVED: {
-      const removed = protobuf.Reader.create(body);
-      const texts: Record<number, string> = {};
-      while (removed.pos < removed.len) {
-        const tag = removed.uint32();
-        if ((tag & 7) === 2) texts[tag >>> 3] = removed.string();
-        else removed.skipType(tag & 7);
-      }
-      return { kind: "interfaceRemoved", name: texts[1] ?? "", hwAddr: texts[2] ?? "" };
-    }
+    case "updateRoutes":
+      return { seq, kind: "change", requests: { ...NONE, routes: envelope.request.routes?.Routes ?? [] } };
+    case "addNeighbors":
+      return { seq, kind: "change", requests: { ...NONE, neighbours: envelope.request.neighbors?.ARPNeighbors ?? [] } };
+    case "interfaceRemoved":
+      return { seq, kind: "interfaceRemoved", name: envelope.name, hwAddr: envelope.hwAddr };
   }
-  return undefined; // a field a newer server added: nothing this follower knows to apply
-}
-
-/** katanet.Snapshot: 1 grpc.Interfaces, 2 grpc.Routes, 3 grpc.ARPNeighbors. */
-function snapshotRequests(body: Uint8Array, where: string): AgentRequests {
-  const requests: AgentRequests = { interfaces: [], routes: [], neighbours: [] };
-  const reader = protobuf.Reader.create(body);
-  try {
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
-      if ((tag & 7) !== 2) {
-        reader.skipType(tag & 7);
-        continue;
-      }
-      const bytes = reader.bytes();
-      if (tag >>> 3 === 1) requests.interfaces = decode("Interfaces", bytes).Interfaces ?? [];
-      if (tag >>> 3 === 2) requests.routes = decode("Routes", bytes).Routes ?? [];
-      if (tag >>> 3 === 3) requests.neighbours = decode("ARPNeighbors", bytes).ARPNeighbors ?? [];
-    }
-  } catch (error) {
-    throw new ApplyInputError(`${where}: not a valid katanet.Snapshot: ${(error as Error).message}`);
-  }
-  return requests;
 }

@@ -4,7 +4,7 @@
 // stream goes on: the next snapshot or resync brings the namespace back in line.
 
 import type { Applier } from "./apply.ts";
-import { decodeEnvelope } from "./envelope.ts";
+import { streamItem } from "./envelope.ts";
 import { ApplyInputError } from "./input.ts";
 import { ApplyError, type ApplyReport } from "./steps.ts";
 
@@ -24,7 +24,7 @@ export class Follower {
   handle(frame: Uint8Array): FollowEvent {
     let seq = -1;
     try {
-      const item = decodeEnvelope(frame);
+      const item = streamItem(frame);
       seq = item.seq;
       if (item.kind === "interfaceRemoved") {
         return { seq, summary: `interface ${item.name} (${item.hwAddr}) removed upstream; the agent has no request for that, left as it is` };

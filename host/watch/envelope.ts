@@ -3,7 +3,7 @@
 // agent is byte-identical to what Kata's runtime would send.
 
 import protobuf from "protobufjs";
-import { decode, toProtoJson, typeByName, type MessagesJson } from "../schema.ts";
+import { decode, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
 import type { Change, NamespaceState } from "./state.ts";
 
 export type Envelope =
@@ -94,30 +94,70 @@ function snapshotJson(state: NamespaceState): SnapshotJson {
   };
 }
 
-/** A received binary frame as JSON, for clients and tests: the same shape `envelopeToJson` gives. */
-export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
-  const message = typeByName("katanet.Envelope").decode(frame) as unknown as Record<string, unknown> & { message?: string };
-  const seq = String(message.seq ?? 0);
+/** A received frame, decoded with proto/katanet.proto. */
+export type DecodedEnvelope =
+  | { seq: number; kind: "snapshot" | "resync"; interfaces: Interface[]; routes: Route[]; neighbors: ARPNeighbor[] }
+  | { seq: number; kind: "updateInterface"; request: Messages["UpdateInterfaceRequest"] }
+  | { seq: number; kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
+  | { seq: number; kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
+  | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string };
+
+/** Thrown for a frame that is not a katanet.Envelope; the message says why. */
+export class EnvelopeError extends Error {
+  override name = "EnvelopeError";
+}
+
+export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
+  let message: Record<string, unknown> & { message?: string; seq?: unknown };
+  try {
+    message = typeByName("katanet.Envelope").decode(frame) as unknown as typeof message;
+  } catch (error) {
+    throw new EnvelopeError(`frame is not a katanet.Envelope: ${(error as Error).message}`);
+  }
+  const seq = Number(String(message.seq ?? 0));
   const kind = message.message as EnvelopeKind | undefined;
-  if (kind === undefined) throw new Error(`envelope ${seq} carries no message`);
-  const body = message[kind] as Record<string, unknown>;
+  if (kind === undefined) throw new EnvelopeError(`envelope ${seq} carries no message`);
+  const body = message[kind] as Record<string, never>;
   switch (kind) {
     case "snapshot":
     case "resync": {
-      const snapshot = {
-        interfaces: toProtoJson("Interfaces", (body.interfaces ?? { Interfaces: [] }) as never),
-        routes: toProtoJson("Routes", (body.routes ?? { Routes: [] }) as never),
-        neighbors: toProtoJson("ARPNeighbors", (body.neighbors ?? { ARPNeighbors: [] }) as never),
+      const snapshot = body as { interfaces?: { Interfaces?: Interface[] }; routes?: { Routes?: Route[] }; neighbors?: { ARPNeighbors?: ARPNeighbor[] } };
+      return {
+        seq,
+        kind,
+        interfaces: snapshot.interfaces?.Interfaces ?? [],
+        routes: snapshot.routes?.Routes ?? [],
+        neighbors: snapshot.neighbors?.ARPNeighbors ?? [],
       };
-      return kind === "snapshot" ? { seq, snapshot } : { seq, resync: snapshot };
+    }
+    case "interfaceRemoved":
+      return { seq, kind, name: String((body as { name?: string }).name ?? ""), hwAddr: String((body as { hwAddr?: string }).hwAddr ?? "") };
+    default:
+      return { seq, kind, request: body } as unknown as DecodedEnvelope;
+  }
+}
+
+/** A received binary frame as JSON, for clients and tests: the same shape `envelopeToJson` gives. */
+export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
+  const envelope = decodeEnvelope(frame);
+  const seq = String(envelope.seq);
+  switch (envelope.kind) {
+    case "snapshot":
+    case "resync": {
+      const snapshot = {
+        interfaces: toProtoJson("Interfaces", { Interfaces: envelope.interfaces }),
+        routes: toProtoJson("Routes", { Routes: envelope.routes }),
+        neighbors: toProtoJson("ARPNeighbors", { ARPNeighbors: envelope.neighbors }),
+      };
+      return envelope.kind === "snapshot" ? { seq, snapshot } : { seq, resync: snapshot };
     }
     case "updateInterface":
-      return { seq, updateInterface: toProtoJson("UpdateInterfaceRequest", body as never) };
+      return { seq, updateInterface: toProtoJson("UpdateInterfaceRequest", envelope.request) };
     case "updateRoutes":
-      return { seq, updateRoutes: toProtoJson("UpdateRoutesRequest", body as never) };
+      return { seq, updateRoutes: toProtoJson("UpdateRoutesRequest", envelope.request) };
     case "addNeighbors":
-      return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", body as never) };
+      return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", envelope.request) };
     case "interfaceRemoved":
-      return { seq, interfaceRemoved: { name: String(body.name ?? ""), hwAddr: String(body.hwAddr ?? "") } };
+      return { seq, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
   }
 }
