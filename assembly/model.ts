@@ -59,9 +59,17 @@ export const chains = new Table(8);
 
 export const NONE: i32 = -1;
 
-// open addressing: key -> chain row
-let slots = new StaticArray<i32>(256);
+// open addressing: key -> chain row, NONE in free slots
+let slots: usize = heap.alloc(256 << 2);
 let slotMask: i32 = 255;
+
+@inline function slotAt(index: i32): usize {
+  return slots + (<usize>index << 2);
+}
+
+function clearSlots(): void {
+  memory.fill(slots, 0xff, <usize>(slotMask + 1) << 2);
+}
 
 function clearModel(): void {
   lastChain = NONE;
@@ -70,7 +78,7 @@ function clearModel(): void {
   routes.clear();
   neighs.clear();
   chains.clear();
-  memory.fill(changetype<usize>(slots), 0xff, <usize>slots.length << 2);
+  clearSlots();
 }
 
 @inline function slotOf(key: i32): i32 {
@@ -79,11 +87,11 @@ function clearModel(): void {
 
 /** The chain for a key, or NONE. */
 export function findChain(key: i32): i32 {
-  let slot = slotOf(key);
+  let index = slotOf(key);
   while (true) {
-    const row = unchecked(slots[slot]);
+    const row = load<i32>(slotAt(index));
     if (row == NONE || chains.get(row, C_KEY) == key) return row;
-    slot = (slot + 1) & slotMask;
+    index = (index + 1) & slotMask;
   }
 }
 
@@ -99,30 +107,31 @@ export function chainFor(key: i32): i32 {
 }
 
 function chainForKey(key: i32): i32 {
-  let slot = slotOf(key);
+  let index = slotOf(key);
   while (true) {
-    const row = unchecked(slots[slot]);
+    const row = load<i32>(slotAt(index));
     if (row == NONE) break;
     if (chains.get(row, C_KEY) == key) return row;
-    slot = (slot + 1) & slotMask;
+    index = (index + 1) & slotMask;
   }
   const row = chains.add();
   chains.set(row, C_KEY, key);
   for (let field = C_ADDR_HEAD; field <= C_NEIGH_TAIL; field++) chains.set(row, field, NONE);
   chains.set(row, C_ADDR_COUNT, 0);
-  unchecked((slots[slot] = row));
+  store<i32>(slotAt(index), row);
   if (chains.rows * 2 > slotMask) rehash();
   return row;
 }
 
 function rehash(): void {
-  slots = new StaticArray<i32>(slots.length << 1);
-  slotMask = slots.length - 1;
-  memory.fill(changetype<usize>(slots), 0xff, <usize>slots.length << 2);
+  heap.free(slots);
+  slotMask = (slotMask << 1) | 1;
+  slots = heap.alloc(<usize>(slotMask + 1) << 2);
+  clearSlots();
   for (let row = 0; row < chains.rows; row++) {
-    let slot = slotOf(chains.get(row, C_KEY));
-    while (unchecked(slots[slot]) != NONE) slot = (slot + 1) & slotMask;
-    unchecked((slots[slot] = row));
+    let index = slotOf(chains.get(row, C_KEY));
+    while (load<i32>(slotAt(index)) != NONE) index = (index + 1) & slotMask;
+    store<i32>(slotAt(index), row);
   }
 }
 

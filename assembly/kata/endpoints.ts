@@ -3,7 +3,7 @@
 // the whole scan. Rejections are reported by name; with keep-going they skip one link.
 import { lastError, TextBuffer } from "../errors";
 import {
-  chains, C_ADDR_COUNT, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_LOW, E_NAME, E_PAIR, E_PCI, E_RAW_FLAGS,
+  chains, C_ADDR_COUNT, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS,
   E_TYPE, findChain, pairIndex, setPairIndex, hints, H_KIND, H_NAME, H_VALUE, inputBase, links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME,
   L_TUN_MODE, L_TYPE, NONE,
 } from "../model";
@@ -11,6 +11,7 @@ import { IFF_LOOPBACK } from "../netlink/constants";
 import { KATANET_BUS_INFO, KATANET_PCI_PATH, KATANET_VHOST_USER } from "../input/records";
 import { bytesEqual, bytesEqualAscii, compareBytes } from "../text/compare";
 import { Table } from "../memory/table";
+import { hashBytes, hashInteger, RowIndex } from "../memory/row-index";
 import { TYPE_DEVICE, TYPE_GRE, TYPE_GRETAP, TYPE_IP6GRE, TYPE_IP6GRETAP, TYPE_TUNTAP, TYPE_VTI, TYPE_VTI6 } from "../netlink/link";
 
 // Endpoint types (E_TYPE with length NIL); their text is in endpointTypeText.
@@ -63,6 +64,8 @@ export const rejections = new TextBuffer(); // keep-going reasons, back to back
 export function buildEndpoints(keepGoing: bool): bool {
   skipped.clear();
   rejections.clear();
+  byName.clear();
+  byPair.clear();
   for (let link = 0; link < links.rows; link++) {
     const chain = findChain(links.get(link, L_INDEX));
     if (chain == NONE || chains.get(chain, C_ADDR_COUNT) == 0) skip(link, SKIP_NO_ADDRESSES);
@@ -98,33 +101,40 @@ function reject(link: i32): void {
   return inputBase + <usize>links.get(link, L_NAME);
 }
 
+// Lookups for the "already added" rule, kept as endpoints are added: by name, and by
+// network-pair index (a link named like a pair's bridge or tap is taken as added).
+const byName = new RowIndex();
+const byPair = new RowIndex();
+
 function alreadyAdded(link: i32): bool {
   const name = nameOf(link);
   const length = links.get(link, L_NAME + 1);
-  for (let row = 0; row < endpoints.rows; row++) {
-    const endpointName = inputBase + <usize>endpoints.get(row, E_NAME);
-    if (bytesEqual(endpointName, endpoints.get(row, E_NAME + 1), name, length)) return true;
-    const pair = pairIndex(row);
-    // the pair's virtual interface carries the endpoint's own name, checked above
-    if (pair >= 0 && (isPairName(name, length, "br", pair) || isPairName(name, length, "tap", pair))) return true;
+  byName.find(hashBytes(name, length));
+  for (let row = byName.next(); row != NONE; row = byName.next()) {
+    if (bytesEqual(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1), name, length)) return true;
   }
+  // the pair's virtual interface carries the endpoint's own name, checked above
+  const index = pairNameIndex(name, length);
+  if (index < 0) return false;
+  byPair.find(hashInteger(index));
+  for (let row = byPair.next(); row != NONE; row = byPair.next()) if (pairIndex(row) == index) return true;
   return false;
 }
 
-/** Whether name == prefix + decimal(index) + "_kata", as createNetworkInterfacePair names. */
-function isPairName(name: usize, length: i32, prefix: string, index: i64): bool {
+/** N when the name is "brN_kata" or "tapN_kata" as createNetworkInterfacePair prints N, else -1. */
+function pairNameIndex(name: usize, length: i32): i64 {
+  const prefix = bytesEqualAscii(name, min(length, 2), "br") ? 2 : bytesEqualAscii(name, min(length, 3), "tap") ? 3 : 0;
   const suffix = 5; // "_kata"
-  const digits = length - prefix.length - suffix;
-  if (digits < 1 || !bytesEqualAscii(name, prefix.length, prefix)) return false;
-  if (!bytesEqualAscii(name + <usize>(length - suffix), suffix, "_kata")) return false;
-  let value: i64 = 0;
+  const digits = length - prefix - suffix;
+  if (prefix == 0 || digits < 1 || digits > 19) return -1;
+  if (!bytesEqualAscii(name + <usize>(length - suffix), suffix, "_kata")) return -1;
+  let value: u64 = 0;
   for (let i = 0; i < digits; i++) {
-    const c = <i32>load<u8>(name + <usize>(prefix.length + i)) - 48;
-    if (c < 0 || c > 9 || (i == 0 && c == 0 && digits > 1)) return false;
-    value = value * 10 + c;
-    if (value > index) return false;
+    const c = <i32>load<u8>(name + <usize>(prefix + i)) - 48;
+    if (c < 0 || c > 9 || (i == 0 && c == 0 && digits > 1)) return -1;
+    value = value * 10 + <u64>c;
   }
-  return value == index;
+  return value > <u64>i64.MAX_VALUE ? -1 : <i64>value;
 }
 
 function addEndpoint(link: i32): bool {
@@ -246,14 +256,41 @@ function addRow(link: i32, type: i32, pair: i64): bool {
   endpoints.set(row, E_MTU_LOW, links.get(link, L_MTU));
   endpoints.set(row, E_RAW_FLAGS, links.get(link, L_FLAGS));
   setPairIndex(row, pair);
+  byName.add(hashBytes(nameOf(link), links.get(link, L_NAME + 1)), row);
+  if (pair >= 0) byPair.add(hashInteger(pair), row);
   return true;
 }
 
-/** Byte-wise by name; insertion sort keeps equal names in add order, as Go's does below 13. */
+/** Byte-wise by name, stable (Go's sort.Slice is insertion sort below 13 endpoints, and names
+ * from the kernel are unique): a merge sort of row numbers, then one reordering. */
 function sortByName(): void {
-  for (let i = 1; i < endpoints.rows; i++) {
-    for (let j = i; j > 0 && compareNames(j, j - 1) < 0; j--) swapRows(j, j - 1);
+  const count = endpoints.rows;
+  if (count < 2) return;
+  const order = heap.alloc(<usize>count << 2);
+  const scratch = heap.alloc(<usize>count << 2);
+  for (let i = 0; i < count; i++) store<i32>(order + (<usize>i << 2), i);
+  for (let width = 1; width < count; width <<= 1) {
+    for (let start = 0; start < count - width; start += width << 1) {
+      merge(order, scratch, start, start + width, min(start + (width << 1), count));
+    }
   }
+  endpoints.permute(order);
+  heap.free(scratch);
+  heap.free(order);
+}
+
+function merge(order: usize, scratch: usize, start: i32, middle: i32, end: i32): void {
+  let left = start;
+  let right = middle;
+  for (let out = start; out < end; out++) {
+    const takeLeft = right >= end || (left < middle && compareNames(rowAt(order, right), rowAt(order, left)) >= 0);
+    store<i32>(scratch + (<usize>out << 2), rowAt(order, takeLeft ? left++ : right++));
+  }
+  memory.copy(order + (<usize>start << 2), scratch + (<usize>start << 2), <usize>(end - start) << 2);
+}
+
+@inline function rowAt(order: usize, index: i32): i32 {
+  return load<i32>(order + (<usize>index << 2));
 }
 
 function compareNames(a: i32, b: i32): i32 {
@@ -261,12 +298,4 @@ function compareNames(a: i32, b: i32): i32 {
     inputBase + <usize>endpoints.get(a, E_NAME), endpoints.get(a, E_NAME + 1),
     inputBase + <usize>endpoints.get(b, E_NAME), endpoints.get(b, E_NAME + 1),
   );
-}
-
-function swapRows(a: i32, b: i32): void {
-  for (let field = 0; field < endpoints.stride; field++) {
-    const value = endpoints.get(a, field);
-    endpoints.set(a, field, endpoints.get(b, field));
-    endpoints.set(b, field, value);
-  }
 }

@@ -1,12 +1,13 @@
-// A table of fixed-size records of i32 fields, stored flat. Decoders append rows; the
-// converter reads them by (row, field). Rows live until the next `clear`.
+// A table of fixed-size records of i32 fields, stored flat in raw memory. Decoders append
+// rows; the converter reads them by (row, field). Rows live until the next `clear`.
 
 export class Table {
   rows: i32 = 0;
-  private data: StaticArray<i32>;
+  private data: usize;
+  private capacity: i32 = 64; // rows
 
   constructor(readonly stride: i32) {
-    this.data = new StaticArray<i32>(stride * 64);
+    this.data = heap.alloc(<usize>(this.capacity * stride) << 2);
   }
 
   clear(): void {
@@ -15,28 +16,37 @@ export class Table {
 
   /** Appends a zeroed row and returns its index. */
   add(): i32 {
-    const needed = (this.rows + 1) * this.stride;
-    if (needed > this.data.length) this.grow(needed);
+    if (this.rows == this.capacity) this.grow();
     const row = this.rows++;
     // Rows are short: plain stores beat a bulk fill call here.
-    const start = row * this.stride;
-    for (let field = 0; field < this.stride; field++) unchecked((this.data[start + field] = 0));
+    const start = this.data + (<usize>(row * this.stride) << 2);
+    for (let field = 0; field < this.stride; field++) store<i32>(start + (<usize>field << 2), 0);
     return row;
   }
 
   @inline get(row: i32, field: i32): i32 {
-    return unchecked(this.data[row * this.stride + field]);
+    return load<i32>(this.data + (<usize>(row * this.stride + field) << 2));
   }
 
   @inline set(row: i32, field: i32, value: i32): void {
-    unchecked((this.data[row * this.stride + field] = value));
+    store<i32>(this.data + (<usize>(row * this.stride + field) << 2), value);
   }
 
-  private grow(needed: i32): void {
-    let length = this.data.length << 1;
-    while (length < needed) length <<= 1;
-    const grown = new StaticArray<i32>(length);
-    memory.copy(changetype<usize>(grown), changetype<usize>(this.data), (<usize>this.rows * this.stride) << 2);
-    this.data = grown;
+  /** Reorders the rows: row i becomes the old row `order[i]` (an i32 array in memory). */
+  permute(order: usize): void {
+    const rowBytes = <usize>this.stride << 2;
+    const moved = heap.alloc(<usize>this.capacity * rowBytes);
+    for (let i = 0; i < this.rows; i++) {
+      const from = <usize>load<i32>(order + (<usize>i << 2));
+      memory.copy(moved + <usize>i * rowBytes, this.data + from * rowBytes, rowBytes);
+    }
+    heap.free(this.data);
+    this.data = moved;
+  }
+
+  private grow(): void {
+    // 1.5x: the allocator frees or extends the old block, so the peak stays near the need
+    this.capacity += this.capacity >> 1;
+    this.data = heap.realloc(this.data, <usize>(this.capacity * this.stride) << 2);
   }
 }
