@@ -226,19 +226,19 @@ export class KatanetCore {
 
   private collect(options: ConvertOptions): Conversion {
     const { endpoints, skipped } = this.readReport();
-    const interfaceSection = this.section(SECTION_INTERFACES);
-    const routesList = this.section(SECTION_ROUTES);
-    const interfaces = elementsOf(interfaceSection);
+    // Interfaces wrapped like the others: grpc.Interfaces is the list itself.
+    const interfacesList = this.wrappedSection(SECTION_INTERFACES).list;
+    const routes = this.wrappedSection(SECTION_ROUTES);
+    const interfaces = elementsOf(interfacesList);
     const messages: Conversion["messages"] = {};
     for (const rule of options.rules ?? NEIGHBOUR_RULES) {
-      const neighbours = this.section(SECTION_NEIGHBOURS[rule]);
       messages[rule] = {
         interfaces: interfaces.map((element) => element.body),
         updateInterfaceRequests: interfaces.map((element) => element.whole),
-        updateRoutesRequest: wrapInField1(routesList),
-        addArpNeighborsRequest: wrapInField1(neighbours),
-        interfacesList: interfaceSection,
-        routesList,
+        updateRoutesRequest: routes.message,
+        addArpNeighborsRequest: this.wrappedSection(SECTION_NEIGHBOURS[rule]).message,
+        interfacesList,
+        routesList: routes.list,
       };
     }
     return { endpoints, skipped, messages };
@@ -249,7 +249,26 @@ export class KatanetCore {
     return this.resetInput().append(input).convert(options);
   }
 
-  private section(section: number): Uint8Array {
+  /**
+   * A whole list section as the message that wraps it in field 1 (UpdateRoutesRequest,
+   * AddARPNeighborsRequest), with the list itself a view into the same bytes. The core
+   * streams the list in bounded chunks, so only here is its total length known.
+   */
+  private wrappedSection(section: number): { message: Uint8Array; list: Uint8Array } {
+    const chunks = this.sectionChunks(section);
+    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const header = field1Header(total);
+    const message = new Uint8Array(header.length + total);
+    message.set(header);
+    let at = header.length;
+    for (const chunk of chunks) {
+      message.set(chunk, at);
+      at += chunk.length;
+    }
+    return { message, list: message.subarray(header.length) };
+  }
+
+  private sectionChunks(section: number): Uint8Array[] {
     const chunks: Uint8Array[] = [];
     let window = FIRST_OUTPUT_WINDOW;
     for (;;) {
@@ -263,7 +282,7 @@ export class KatanetCore {
       if (written === 0) break;
       chunks.push(new Uint8Array(this.core.memory.buffer, outPtr, written).slice());
     }
-    return concat(chunks);
+    return chunks;
   }
 
   private readReport(): { endpoints: ScanEndpoint[]; skipped: SkippedLink[] } {
@@ -382,32 +401,13 @@ function elementsOf(section: Uint8Array): Element[] {
   return elements;
 }
 
-/**
- * UpdateRoutesRequest and AddARPNeighborsRequest hold their list as field 1. The core
- * streams the list in bounded chunks, so only here is its total length known.
- */
-function wrapInField1(list: Uint8Array): Uint8Array {
+/** Tag and length of a field-1 message holding `length` bytes. */
+function field1Header(length: number): Uint8Array {
   const header = [0x0a];
-  let length = list.length;
   while (length >= 0x80) {
     header.push((length & 0x7f) | 0x80);
     length = Math.floor(length / 128);
   }
   header.push(length);
-  const message = new Uint8Array(header.length + list.length);
-  message.set(header);
-  message.set(list, header.length);
-  return message;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.length;
-  }
-  return joined;
+  return Uint8Array.from(header);
 }

@@ -1,7 +1,7 @@
 // Options and printing shared by the commands that end in a conversion (convert, scan).
 import type { Conversion, NeighbourRule } from "../core.ts";
 import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
-import { toPb64 } from "../format/pb64.ts";
+import { writePb64 } from "../format/pb64.ts";
 import { formatText } from "../format/text.ts";
 import { UsageError } from "./command.ts";
 
@@ -39,11 +39,11 @@ export function parsePciPaths(values: string[]): Record<string, string> {
   return paths;
 }
 
-export function renderConversion(conversion: Conversion, rule: NeighbourRule, format: Format): string {
+export function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, write: (text: string) => void): void {
   const messages = conversion.messages[rule];
   if (!messages) throw new Error(`the conversion has no messages for the ${rule} rule`);
-  if (format === "pb64") return JSON.stringify(toPb64(messages), null, 2) + "\n";
+  if (format === "pb64") return writePb64(messages, write);
   const decoded = decodeMessages(messages);
-  if (format === "json") return JSON.stringify(toDecodedJson(decoded), null, 2) + "\n";
-  return formatText(decoded, conversion.skipped);
+  if (format === "json") return write(JSON.stringify(toDecodedJson(decoded), null, 2) + "\n");
+  write(formatText(decoded, conversion.skipped));
 }

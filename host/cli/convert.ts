@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { convertCapture, convertDan, convertEndpoints } from "../convert.ts";
 import type { EndpointSpec } from "../dan/endpoint-spec.ts";
 import { type Command, EXIT_OK, UsageError } from "./command.ts";
-import { conversionOptions, parseFormat, parsePciPaths, parseRule, renderConversion } from "./conversion-output.ts";
+import { conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
 import { parseJson, readInput } from "./read-input.ts";
 
 export const convertCommand: Command = {
@@ -43,7 +43,7 @@ export const convertCommand: Command = {
       if (capture && typeof capture === "object") capture.pciPaths = { ...(capture.pciPaths ?? {}), ...pciPaths };
       conversion = convertCapture(capture, options);
     }
-    io.out(renderConversion(conversion, rule, format));
+    writeConversion(conversion, rule, format, io.out);
     return EXIT_OK;
   },
 };

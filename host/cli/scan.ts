@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { scan } from "../scan.ts";
 import { type Command, EXIT_OK } from "./command.ts";
-import { conversionOptions, parseFormat, parsePciPaths, parseRule, renderConversion } from "./conversion-output.ts";
+import { conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
 
 export const scanCommand: Command = {
   name: "scan",
@@ -23,7 +23,7 @@ export const scanCommand: Command = {
       keepGoing: values["keep-going"],
       rules: [rule],
     });
-    io.out(renderConversion(conversion, rule, format));
+    writeConversion(conversion, rule, format, io.out);
     return EXIT_OK;
   },
 };

@@ -9,7 +9,7 @@ import { NEIGHBOUR_RULES } from "../../host/core.ts";
 import { DanError } from "../../host/dan/errors.ts";
 import { DAN_FIXTURE_DIR, danFixtureFiles, loadDanFixture } from "../dan/fixture-files.ts";
 import type { ExpectedPb } from "../reference/fixtures.ts";
-import { toExpectedPb } from "./expected.ts";
+import { toPb64 } from "../../host/format/pb64.ts";
 
 const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;
 
@@ -27,7 +27,7 @@ for (const file of danFixtureFiles()) {
     }
     const conversion = convertDan(fixture.input, fixture.pciPaths);
     for (const rule of NEIGHBOUR_RULES) {
-      assert.deepEqual(toExpectedPb(conversion.messages[rule]!), expected[ruleKey[rule]]!.pb, rule);
+      assert.deepEqual(toPb64(conversion.messages[rule]!), expected[ruleKey[rule]]!.pb, rule);
     }
   });
 }

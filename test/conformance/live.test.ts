@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
 import { KataError, KatanetCore, NEIGHBOUR_RULES } from "../../host/core.ts";
 import { liveFixtures } from "../reference/fixtures.ts";
-import { toExpectedPb } from "./expected.ts";
+import { toPb64 } from "../../host/format/pb64.ts";
 
 const core = new KatanetCore();
 const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;
@@ -27,7 +27,7 @@ for (const fixture of liveFixtures()) {
     for (const rule of NEIGHBOUR_RULES) {
       const expected = fixture.expected[ruleKey[rule]];
       assert.ok(expected, `${fixture.file} has expected.${ruleKey[rule]}`);
-      assert.deepEqual(toExpectedPb(conversion.messages[rule]!), expected.pb, `${rule} rule`);
+      assert.deepEqual(toPb64(conversion.messages[rule]!), expected.pb, `${rule} rule`);
     }
     assert.deepEqual(
       conversion.endpoints.map((e) => ({ name: e.name, type: e.type, hwAddr: e.hwAddr })),

@@ -6,7 +6,7 @@ import { convertEndpoints } from "../../host/convert.ts";
 import { NEIGHBOUR_RULES } from "../../host/core.ts";
 import type { EndpointSpec } from "../../host/dan/endpoint-spec.ts";
 import { readFixture, type ExpectedStructures } from "../reference/fixtures.ts";
-import { toExpectedPb } from "./expected.ts";
+import { toPb64 } from "../../host/format/pb64.ts";
 
 interface StructsCase {
   name: string;
@@ -21,7 +21,7 @@ for (const structsCase of cases) {
     const conversion = convertEndpoints(structsCase.endpoints);
     for (const rule of NEIGHBOUR_RULES) {
       const expected = rule === "seed" ? structsCase.expected.seed : structsCase.expected.preseedGateway;
-      assert.deepEqual(toExpectedPb(conversion.messages[rule]!), expected.pb, rule);
+      assert.deepEqual(toPb64(conversion.messages[rule]!), expected.pb, rule);
     }
   });
 }
