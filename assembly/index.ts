@@ -3,7 +3,7 @@
 // through the getters. Nothing here traps on bad input: it returns a negative code.
 import { ByteRegion } from "./memory/bytes";
 import { ERR_USAGE, lastError } from "./errors";
-import { endpoints, E_NAME, E_PCI, inputBase, links, rebaseModel, startModel } from "./model";
+import { addrs, endpoints, E_NAME, E_PCI, inputBase, links, neighs, rebaseModel, routes, startModel } from "./model";
 import {
   NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
 } from "./netlink/constants";
@@ -54,6 +54,7 @@ export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
   decodedLength = 0;
   if (inLength < 0) return ERR_USAGE;
   startModel(inPtr);
+  reserveTables(inPtr, inLength);
   if (!decode(inLength)) return lastError.code;
   awaitingHints = (flags & LOAD_DECODE_ONLY) != 0;
   return awaitingHints ? links.rows : finish(flags);
@@ -66,6 +67,27 @@ export function classify(inPtr: usize, inLength: i32, flags: u32): i32 {
   rebaseModel(inPtr); // the host may have moved the input while appending
   if (!decode(inLength)) return lastError.code;
   return finish(flags);
+}
+
+/** Counts messages by type (headers only) and sizes the tables to match. */
+function reserveTables(inPtr: usize, inLength: i32): void {
+  let linkCount = 0;
+  let addrCount = 0;
+  let routeCount = 0;
+  let neighCount = 0;
+  walker.reset(inPtr, inLength, inPtr);
+  while (walker.next()) {
+    const type = walker.type;
+    if (type == RTM_NEWLINK) linkCount++;
+    else if (type == RTM_NEWADDR) addrCount++;
+    else if (type == RTM_NEWROUTE) routeCount++;
+    else if (type == RTM_NEWNEIGH) neighCount++;
+  }
+  lastError.reset(); // decode reports what is wrong, with its context
+  links.reserve(linkCount);
+  addrs.reserve(addrCount);
+  routes.reserve(routeCount);
+  neighs.reserve(neighCount);
 }
 
 function decode(inLength: i32): bool {

@@ -14,6 +14,14 @@ export class Table {
     this.rows = 0;
   }
 
+  /** Makes room for `rows` rows up front, so a big input fills its table without regrowth. */
+  reserve(rows: i32): void {
+    if (rows <= this.capacity || this.rows > 0) return;
+    heap.free(this.data);
+    this.capacity = rows;
+    this.data = heap.alloc(<usize>(rows * this.stride) << 2);
+  }
+
   /** Appends a zeroed row and returns its index. */
   add(): i32 {
     if (this.rows == this.capacity) this.grow();
