@@ -3,11 +3,10 @@
 // the same interfaces (addresses, MTU, NOARP), routes and neighbours.
 
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { apply } from "../../host/apply/apply.ts";
 import { assertCleanState, buildFixtureNamespaces, ip, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
-import { goFixturesDirectory, readLiveFixture } from "../support/paths.ts";
+import { liveFixtures } from "../support/fixtures.ts";
 import { buildMirror, comparable, extraLinkLocal, requestsOf, seedMessages } from "./support.ts";
 
 /**
@@ -38,29 +37,12 @@ function defaultRouteMtus(messages: ReturnType<typeof seedMessages>): number[] {
   return routes.filter((route) => route.dest === "" && route.family === "v4" && route.mtu > 0).map((route) => route.mtu);
 }
 
-interface FixtureHead {
-  setup?: unknown;
-  expected?: { error?: string | null };
-}
-
-/** Live fixtures (they have a `setup`) whose Kata conversion succeeds. */
-function convertibleLiveFixtures(): string[] {
-  return readdirSync(goFixturesDirectory())
-    .filter((file) => file.endsWith(".json") || file.endsWith(".json.gz"))
-    .map((file) => file.replace(/\.json(\.gz)?$/, ""))
-    .filter((name) => {
-      const fixture = readLiveFixture(name) as unknown as FixtureHead;
-      return fixture.setup !== undefined && !fixture.expected?.error;
-    })
-    .sort();
-}
-
 describe("scan → apply → scan round trip", { skip: namespaceTestsSkip() }, () => {
   after(() => assertCleanState());
 
-  for (const name of convertibleLiveFixtures()) {
-    it(name, async () => {
-      const a = buildFixtureNamespaces(readLiveFixture(name));
+  for (const fixture of liveFixtures().filter((f) => f.expected.error === null)) {
+    it(fixture.file, async () => {
+      const a = buildFixtureNamespaces(fixture);
       let mirror: ReturnType<typeof buildMirror> | undefined;
       try {
         await waitForSettledNamespace(a.namespace);

@@ -2,7 +2,7 @@
 // of standard error and exit code they get back. cli.test.ts runs each row.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fixturesDirectory } from "../reference/fixtures.ts";
+import { fixturesDirectory } from "../support/fixtures.ts";
 
 export interface BadInput {
   /** What is wrong, as the catalogue's first column says it. */

@@ -2,9 +2,10 @@
 // on the large live fixtures, for every path in paths.ts, with ratios to both baselines.
 
 import assert from "node:assert/strict";
+import { toPb64 } from "../../host/format/pb64.ts";
 import { Bench } from "tinybench";
 import { captureStream } from "../reference/capture.ts";
-import { type LiveFixture, liveFixtures, pbAsFixtureRecords } from "../reference/fixtures.ts";
+import { type LiveFixture, liveFixtures, } from "../support/fixtures.ts";
 import { conversionPaths, plainTsPath, protobufjsPath } from "./paths.ts";
 import { formatTable } from "./table.ts";
 
@@ -26,7 +27,7 @@ async function measure(fixture: LiveFixture): Promise<Map<string, number>> {
   const bench = new Bench({ time: 1500, warmupTime: 300 });
   for (const path of conversionPaths) {
     const convert = path.prepare(fixture);
-    assert.deepEqual(pbAsFixtureRecords(convert()), fixture.expected.seed?.pb, `${path.name} differs from Go on ${fixture.file}`);
+    assert.deepEqual(toPb64(convert()), fixture.expected.seed?.pb, `${path.name} differs from Go on ${fixture.file}`);
     bench.add(path.name, convert);
   }
   await bench.run();

@@ -9,9 +9,8 @@ import { dumpNamespace } from "../../host/netlink/dump.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
 import { scan } from "../../host/scan.ts";
-import { liveFixtures } from "../reference/fixtures.ts";
+import { liveFixtures } from "../support/fixtures.ts";
 import { buildFixtureNamespaces, namespaceTestsUnavailable, waitForSettledNamespace } from "../support/netns.ts";
-import type { LiveFixture as ReplayableFixture } from "../support/paths.ts";
 import { formatTable } from "./table.ts";
 
 const LARGE_FIXTURE_MESSAGES = 5_000;
@@ -49,7 +48,7 @@ export async function runSuite(): Promise<void> {
   const large = liveFixtures().filter((f) => f.expected.error === null && f.netlink.routes.length + f.netlink.neighs.length >= LARGE_FIXTURE_MESSAGES);
   const scanTimes: number[] = [];
   for (const fixture of large) {
-    const namespaces = buildFixtureNamespaces(fixture as unknown as ReplayableFixture);
+    const namespaces = buildFixtureNamespaces(fixture);
     try {
       await waitForSettledNamespace(namespaces.namespace);
       const medians = await measureNamespace(namespaces.namespace, core);

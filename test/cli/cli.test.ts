@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findLiveFixture, fixturesDirectory, readFixture, type LiveFixture } from "../reference/fixtures.ts";
-import { repoRoot } from "../support/paths.ts";
+import { findLiveFixture, fixturesDirectory, readFixture, type LiveFixture } from "../support/fixtures.ts";
+import { repoRoot } from "../support/fixtures.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 
 const cli = join(repoRoot(), "dist", "host", "cli.js");

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { KataError, KatanetCore, type Conversion } from "../../host/core.ts";
 import { NetlinkBuilder } from "../../host/netlink/builder.ts";
-import { readFixture } from "../reference/fixtures.ts";
+import { readFixture } from "../support/fixtures.ts";
 
 interface Step {
   link: { name: string; linkType: string; tuntapMode: number | null; hwAddr: string };

@@ -8,7 +8,7 @@ import { convertDan } from "../../host/convert.ts";
 import { NEIGHBOUR_RULES } from "../../host/core.ts";
 import { DanError } from "../../host/dan/errors.ts";
 import { DAN_FIXTURE_DIR, danFixtureFiles, loadDanFixture } from "../dan/fixture-files.ts";
-import type { ExpectedPb } from "../reference/fixtures.ts";
+import type { ExpectedPb } from "../support/fixtures.ts";
 import { toPb64 } from "../../host/format/pb64.ts";
 
 const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
 import { KataError, KatanetCore, NEIGHBOUR_RULES } from "../../host/core.ts";
-import { liveFixtures } from "../reference/fixtures.ts";
+import { liveFixtures } from "../support/fixtures.ts";
 import { toPb64 } from "../../host/format/pb64.ts";
 
 const core = new KatanetCore();

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   addressFamily, createNetworkInterfacePair, modelIsValid, modelName, parseModel, privateMacFromRandom,
 } from "../../host/network.ts";
-import { readFixture } from "../reference/fixtures.ts";
+import { readFixture } from "../support/fixtures.ts";
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { convertEndpoints } from "../../host/convert.ts";
 import { NEIGHBOUR_RULES } from "../../host/core.ts";
 import type { EndpointSpec } from "../../host/dan/endpoint-spec.ts";
-import { readFixture, type ExpectedStructures } from "../reference/fixtures.ts";
+import { readFixture, type ExpectedStructures } from "../support/fixtures.ts";
 import { toPb64 } from "../../host/format/pb64.ts";
 
 interface StructsCase {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
 import { CoreCrashError, CoreUsageError, KatanetCore, MalformedInputError } from "../../host/core.ts";
-import { findLiveFixture } from "../reference/fixtures.ts";
+import { findLiveFixture } from "../support/fixtures.ts";
 
 const fixture = findLiveFixture("with routes", (f) => !f.file.endsWith(".gz") && f.expected.error === null && (f.expected.seed?.routes.length ?? 0) > 0);
 const input = captureInput(fixture).bytes;

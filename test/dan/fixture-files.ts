@@ -2,23 +2,12 @@
 // as Kata read it. A fixture's `dan` object must be taken as raw text: JSON.parse would
 // merge its repeated keys and round its uint64 literals, which is what the cases test.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { readJson } from "../../host/dan/json.ts";
+import { danFixturesDirectory } from "../support/fixtures.ts";
 
-/** The repository root: the nearest directory above this file holding package.json. */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-export const DAN_FIXTURE_DIR = join(repositoryRoot(), "..", "shared", "fixtures", "go-dan");
+export const DAN_FIXTURE_DIR = danFixturesDirectory();
 
 export interface DanFixture {
   file: string;
@@ -31,7 +20,6 @@ export interface DanFixture {
 }
 
 export function danFixtureFiles(): string[] {
-  if (!existsSync(DAN_FIXTURE_DIR)) throw new Error(`DAN fixtures not found at ${DAN_FIXTURE_DIR}`);
   const files = readdirSync(DAN_FIXTURE_DIR).filter((f) => f.endsWith(".json") && f !== "index.json").sort();
   if (files.length === 0) throw new Error(`no DAN fixtures in ${DAN_FIXTURE_DIR}`);
   return files;

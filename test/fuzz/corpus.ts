@@ -3,7 +3,7 @@
 import { NetlinkBuilder } from "../../host/netlink/builder.ts";
 import { encodePciPaths } from "../../host/wire/records.ts";
 import { captureStream } from "../reference/capture.ts";
-import { liveFixtures } from "../reference/fixtures.ts";
+import { liveFixtures } from "../support/fixtures.ts";
 import { parseStream, type Message } from "./netlink-tree.ts";
 
 export interface Seed {

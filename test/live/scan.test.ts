@@ -6,8 +6,7 @@ import assert from "node:assert/strict";
 import { KataError, NEIGHBOUR_RULES, type Conversion, type NeighbourRule } from "../../host/core.ts";
 import { decodeMessages, toDecodedJson, type DecodedJson } from "../../host/format/decoded.ts";
 import { scan } from "../../host/scan.ts";
-import { liveFixtures, type ExpectedStructures } from "../reference/fixtures.ts";
-import type { LiveFixture as ReplayableFixture } from "../support/paths.ts";
+import { liveFixtures, type ExpectedStructures } from "../support/fixtures.ts";
 import { assertCleanState, buildFixtureNamespaces, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
 
 const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;
@@ -47,7 +46,7 @@ describe("scan of rebuilt fixture namespaces", { skip: namespaceTestsSkip() }, (
 
   for (const fixture of liveFixtures()) {
     test(fixture.file, async () => {
-      const namespaces = buildFixtureNamespaces(fixture as unknown as ReplayableFixture);
+      const namespaces = buildFixtureNamespaces(fixture);
       try {
         await waitForSettledNamespace(namespaces.namespace);
         const options = { netns: namespaces.namespace, pciPaths: fixture.pciPaths };

@@ -9,7 +9,7 @@ import {
 } from "../../host/netlink/dump.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
 import { DumpInterrupted, type DumpSink } from "../../host/netlink/socket.ts";
-import { liveFixtures } from "../reference/fixtures.ts";
+import { liveFixtures } from "../support/fixtures.ts";
 
 const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 

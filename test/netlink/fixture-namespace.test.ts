@@ -14,8 +14,8 @@ import {
   namespaceTestsSkip,
   waitForSettledNamespace,
 } from "../support/netns.ts";
-import { findLiveFixture } from "../reference/fixtures.ts";
-import type { LiveFixture } from "../support/paths.ts";
+import { findLiveFixture } from "../support/fixtures.ts";
+import type { LiveFixture } from "../support/fixtures.ts";
 
 /** A small fixture whose Go scan sent permanent neighbours. */
 const withPermanentNeighbours = (): LiveFixture =>

@@ -3,12 +3,13 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { toPb64 } from "../../host/format/pb64.ts";
 import { captureStream } from "./capture.ts";
 import { decodeNetlinkDump } from "./decode.ts";
 import { KataScanError, scanEndpoints } from "./endpoints.ts";
 import { generateVCNetworkStructures } from "./convert.ts";
 import { encodeAgentMessages } from "./encode.ts";
-import { liveFixtures, pbAsFixtureRecords } from "./fixtures.ts";
+import { liveFixtures, } from "../support/fixtures.ts";
 import type { NeighborRule } from "./model.ts";
 
 const rules: NeighborRule[] = ["seed", "preseedGateway"];
@@ -39,7 +40,7 @@ for (const fixture of liveFixtures()) {
       const expected = fixture.expected[rule];
       assert.ok(expected, `${fixture.file}: no expected.${rule}`);
       const pb = encodeAgentMessages(generateVCNetworkStructures(endpoints, rule));
-      assert.deepEqual(pbAsFixtureRecords(pb), expected.pb, `${rule} protobuf bytes`);
+      assert.deepEqual(toPb64(pb), expected.pb, `${rule} protobuf bytes`);
     }
   });
 }

@@ -2,8 +2,9 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { toPb64 } from "../../host/format/pb64.ts";
 import { captureStream } from "./capture.ts";
-import { liveFixtures, pbAsFixtureRecords } from "./fixtures.ts";
+import { liveFixtures, } from "../support/fixtures.ts";
 import { convertNamespaceWithProtobufjs } from "./protobufjs-path.ts";
 
 for (const fixture of liveFixtures()) {
@@ -12,7 +13,7 @@ for (const fixture of liveFixtures()) {
     const stream = captureStream(fixture.netlink);
     for (const rule of ["seed", "preseedGateway"] as const) {
       const pb = convertNamespaceWithProtobufjs(stream, { rule, pciPaths: fixture.pciPaths });
-      assert.deepEqual(pbAsFixtureRecords(pb), fixture.expected[rule]?.pb, `${rule} protobuf bytes`);
+      assert.deepEqual(toPb64(pb), fixture.expected[rule]?.pb, `${rule} protobuf bytes`);
     }
   });
 }

@@ -4,9 +4,10 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { toPb64 } from "../../host/format/pb64.ts";
 import { generateVCNetworkStructures } from "./convert.ts";
 import { encodeAgentMessages } from "./encode.ts";
-import { type ExpectedPb, pbAsFixtureRecords, readFixture } from "./fixtures.ts";
+import { type ExpectedPb, readFixture } from "../support/fixtures.ts";
 import type { Endpoint, IP, IPNet, NeighborRule } from "./model.ts";
 import { normalisePciPath } from "./pci-path.ts";
 
@@ -97,7 +98,7 @@ for (const structsCase of cases) {
     const endpoints = structsCase.endpoints.map(endpointOf);
     for (const rule of ["seed", "preseedGateway"] as const) {
       const pb = encodeAgentMessages(generateVCNetworkStructures(endpoints, rule));
-      assert.deepEqual(pbAsFixtureRecords(pb), structsCase.expected[rule].pb, `${rule} protobuf bytes`);
+      assert.deepEqual(toPb64(pb), structsCase.expected[rule].pb, `${rule} protobuf bytes`);
     }
   });
 }

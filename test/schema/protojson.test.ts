@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Buffer } from "node:buffer";
 import { decode, encode, toProtoJson, type MessageKind } from "../../host/schema.ts";
-import { type ExpectedStructures, liveFixtures, readFixture } from "../reference/fixtures.ts";
+import { type ExpectedStructures, liveFixtures, readFixture } from "../support/fixtures.ts";
 
 const rules = ["seed", "preseedGateway"] as const;
 

@@ -10,7 +10,7 @@ import { netlinkMessages } from "../../host/netlink/messages.ts";
 import { assertInOriginalNamespace, inNamespace } from "../../host/netlink/netns.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
-import type { LiveFixture } from "./paths.ts";
+import type { LiveFixture } from "./fixtures.ts";
 
 /** Every namespace a test process creates starts with this, so leftovers can be found. */
 export const NAMESPACE_PREFIX = `katanet-t-${process.pid}-`;

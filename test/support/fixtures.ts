@@ -1,13 +1,11 @@
-// Reads the Go fixtures in place (../shared/fixtures/go beside the repository); they are
-// never copied into the repository, and no code here knows a fixture by name.
-
-import { Buffer } from "node:buffer";
+// The Go fixtures, read in place from ../shared beside the repository (never copied), the
+// same way from the TypeScript sources (Deno) and their compiled copies under dist/
+// (Node). Tests choose fixtures by what they contain, never by name.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import type { NetlinkCapture } from "./capture.ts";
-import type { AgentMessagesPb, NeighborRule } from "./model.ts";
+import type { Capture } from "../../host/capture.ts";
 
 export interface ExpectedPb {
   interfaces: string[];
@@ -25,37 +23,49 @@ export interface ExpectedStructures {
   pb: ExpectedPb;
 }
 
+export type NeighborRuleKey = "seed" | "preseedGateway";
+
+/** A live fixture: a namespace's setup, its capture, and what Go produced from it. */
 export interface LiveFixture {
   /** The file name, for test titles and messages. */
   file: string;
+  name: string;
+  setup: string[];
+  peerSetup: string[];
+  sysctls?: string[];
+  peerSysctls?: string[];
   pciPaths: Record<string, string>;
-  netlink: NetlinkCapture;
+  netlink: Capture["netlink"];
+  netlinkRequests: Capture["netlink"];
   endpoints: { name: string; type: string; hwAddr: string; devicePath: string }[];
   skipped: { name: string; reason: string }[];
   expected: {
     error: string | null;
     errorInterface: string | null;
-  } & Record<NeighborRule, ExpectedStructures | null>;
+  } & Record<NeighborRuleKey, ExpectedStructures | null>;
 }
 
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`fixtures: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
+/** The nearest directory above this file holding package.json. */
+export function repoRoot(): string {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let directory = start; ; directory = dirname(directory)) {
+    if (existsSync(join(directory, "package.json"))) return directory;
+    if (dirname(directory) === directory) throw new Error(`no package.json above ${start}`);
   }
-  return dir;
 }
 
-export function fixturesDirectory(): string {
-  const dir = join(repositoryRoot(), "..", "shared", "fixtures", "go");
-  if (!existsSync(dir)) {
-    throw new Error(`Go fixtures not found at ${dir}: the conformance tests read them in place from ../shared/fixtures/go`);
+function sharedFixtures(kind: "go" | "go-dan"): string {
+  const directory = join(repoRoot(), "..", "shared", "fixtures", kind);
+  if (!existsSync(directory)) {
+    throw new Error(`Go fixtures not found at ${directory}: the tests read them in place from ../shared/fixtures/${kind}`);
   }
-  return dir;
+  return directory;
 }
 
+export const fixturesDirectory = (): string => sharedFixtures("go");
+export const danFixturesDirectory = (): string => sharedFixtures("go-dan");
+
+/** A file of ../shared/fixtures/go, gunzipped when it ends in .gz. */
 export function readFixture(file: string): unknown {
   const bytes = readFileSync(join(fixturesDirectory(), file));
   const text = file.endsWith(".gz") ? gunzipSync(bytes).toString("utf8") : bytes.toString("utf8");
@@ -79,21 +89,7 @@ export function liveFixtures(): LiveFixture[] {
   return liveFixtureCache;
 }
 
-const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
-
-/** Encoded messages in the shape of a fixture's `expected.<rule>.pb` (base64 values). */
-export function pbAsFixtureRecords(pb: AgentMessagesPb): ExpectedPb {
-  return {
-    interfaces: pb.interfaces.map(toBase64),
-    updateInterfaceRequests: pb.updateInterfaceRequests.map(toBase64),
-    updateRoutesRequest: toBase64(pb.updateRoutesRequest),
-    addArpNeighborsRequest: toBase64(pb.addArpNeighborsRequest),
-    interfacesList: toBase64(pb.interfacesList),
-    routesList: toBase64(pb.routesList),
-  };
-}
-
-/** The first live fixture (file-name order) with a property a test needs; never by name. */
+/** The first live fixture (file-name order) with a property a test needs. */
 export function findLiveFixture(what: string, matches: (fixture: LiveFixture) => boolean): LiveFixture {
   const found = liveFixtures().find(matches);
   if (!found) throw new Error(`no live fixture ${what} in ${fixturesDirectory()}`);
