@@ -58,7 +58,10 @@ export function captureInput(capture: Capture): CaptureInput {
   encodeHints(records, capture.hints ?? {});
   const recordBytes = records.finish();
   const messages = DUMP_KINDS.flatMap((kind) =>
-    capture.netlink[kind].map((hex, index) => ({ name: `netlink.${kind}[${index}]`, bytes: decodeHex(hex, `netlink.${kind}[${index}]`) })),
+    capture.netlink[kind].map((hex, index) => {
+      const name = `netlink.${kind}[${index}]`;
+      return { name, bytes: wholeMessage(decodeHex(hex, name), name) };
+    }),
   );
   const bytes = new Uint8Array(messages.reduce((sum, m) => sum + align4(m.bytes.length), 0) + recordBytes.length);
   const places: MessagePlace[] = [];
@@ -80,6 +83,19 @@ function describe(places: MessagePlace[], offset: number): string {
 }
 
 const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * Each entry is one whole message, so its own length field must match its bytes; a
+ * mismatch caught here is named at its entry, not at whatever follows it in the input.
+ */
+function wholeMessage(bytes: Uint8Array, name: string): Uint8Array {
+  if (bytes.length < 16) throw new CaptureFormatError(`${name}: ${bytes.length} bytes, shorter than a netlink header (16)`);
+  const declared = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+  if (declared !== bytes.length) {
+    throw new CaptureFormatError(`${name}: the message declares ${declared} bytes but its hex holds ${bytes.length}`);
+  }
+  return bytes;
+}
 
 export function decodeHex(hex: string, where: string): Uint8Array {
   if (hex.length % 2 !== 0) throw new CaptureFormatError(`${where}: odd number of hex digits (${hex.length})`);

@@ -55,13 +55,13 @@ export const CATALOGUE: BadInput[] = [
   { kind: "message with an odd number of hex digits", args: ["convert", "FILE"], file: JSON.stringify({ netlink: { ...EMPTY_NETLINK, links: ["abc"] } }), exit: 2, stderr: "katanet convert: netlink.links[0]: odd number of hex digits (3)" },
   { kind: "PCI paths not strings", args: ["convert", "FILE"], file: JSON.stringify({ netlink: EMPTY_NETLINK, pciPaths: { eth0: 5 } }), exit: 2, stderr: 'katanet convert: "pciPaths" must be an object of strings' },
   { kind: "hints not an object", args: ["convert", "FILE"], file: JSON.stringify({ netlink: EMPTY_NETLINK, hints: [] }), exit: 2, stderr: 'katanet convert: "hints" must be an object' },
-  { kind: "message shorter than a netlink header", args: ["convert", "FILE"], file: JSON.stringify({ netlink: { ...EMPTY_NETLINK, links: ["2000000010000000"] } }), exit: 2, stderr: "katanet convert: truncated netlink header: 8 bytes left, a header needs 16 (at netlink.links[0], byte 0)" },
+  { kind: "message shorter than a netlink header", args: ["convert", "FILE"], file: JSON.stringify({ netlink: { ...EMPTY_NETLINK, links: ["2000000010000000"] } }), exit: 2, stderr: "katanet convert: netlink.links[0]: 8 bytes, shorter than a netlink header (16)" },
   {
     kind: "nlmsg_len past the end of the capture",
     args: ["convert", "FILE"],
     file: editedCapture((c) => (c.netlink.links[1] = `ffff${c.netlink.links[1].slice(4)}`)),
     exit: 2,
-    stderr: "katanet convert: netlink message declares length 65535 but 3392 bytes remain (a message needs at least 16) (at netlink.links[1], byte 0)",
+    stderr: "katanet convert: netlink.links[1]: the message declares 65535 bytes but its hex holds 1504",
   },
   {
     kind: "PCI path that is not hex slots",
