@@ -56,7 +56,7 @@ export function decodeHint(message: MessageWalker): void {
   const row = hints.add();
   hints.set(row, H_KIND, message.type);
   hints.set(row, H_VALUE + 1, 0);
-  fields.reset(message.payload, message.payload + <usize>message.payloadLength, message.inputBase);
+  fields.reset(message.payload, message.payload + <usize>message.payloadLength, message.inputBase, true);
   while (fields.next()) {
     if (fields.type == HINT_NAME) setBytes(hints, row, H_NAME, fields);
     else if (fields.type == HINT_VALUE) setBytes(hints, row, H_VALUE, fields);
@@ -74,7 +74,7 @@ export function decodeEndpointSpec(message: MessageWalker): void {
   endpoints.set(row, E_PCI + 1, NONE);
   setPairIndex(row, NONE);
   const base = message.inputBase;
-  fields.reset(message.payload, message.payload + <usize>message.payloadLength, base);
+  fields.reset(message.payload, message.payload + <usize>message.payloadLength, base, true);
   while (fields.next()) {
     switch (fields.type) {
       case ENDPOINT_NAME: setBytes(endpoints, row, E_NAME, fields); break;
@@ -97,7 +97,7 @@ function decodeAddr(chain: i32, base: usize): void {
   const row = addrs.add();
   addrs.set(row, A_IP + 1, NONE);
   addrs.set(row, A_MASK_KIND, MASK_NIL);
-  item.reset(fields.value, fields.value + <usize>fields.length, base);
+  item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
     if (item.type == IPNET_IP) setBytes(addrs, row, A_IP, item);
     else if (item.type == IPNET_MASK) setMask(addrs, row, A_MASK_KIND, item, base);
@@ -111,7 +111,7 @@ function decodeRoute(chain: i32, base: usize): void {
   routes.set(row, R_DST + 1, NONE);
   routes.set(row, R_GW + 1, NONE);
   routes.set(row, R_SRC + 1, NONE);
-  item.reset(fields.value, fields.value + <usize>fields.length, base);
+  item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
     switch (item.type) {
       case ROUTE_DST: decodeDestination(row, base); break;
@@ -133,7 +133,7 @@ function decodeDestination(row: i32, base: usize): void {
   routes.set(row, R_DST, 0);
   routes.set(row, R_DST + 1, 0);
   routes.set(row, R_DST_MASK_KIND, MASK_NIL);
-  inner.reset(item.value, item.value + <usize>item.length, base);
+  inner.reset(item.value, item.value + <usize>item.length, base, true);
   while (inner.next()) {
     if (inner.type == IPNET_IP) setBytes(routes, row, R_DST, inner);
     else if (inner.type == IPNET_MASK) setMask(routes, row, R_DST_MASK_KIND, inner, base);
@@ -144,7 +144,7 @@ function decodeNeigh(chain: i32, base: usize): void {
   const row = neighs.add();
   neighs.set(row, N_IP + 1, NONE);
   neighs.set(row, N_LLADDR + 1, NONE);
-  item.reset(fields.value, fields.value + <usize>fields.length, base);
+  item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
     switch (item.type) {
       case NEIGH_IP: setBytes(neighs, row, N_IP, item); break;

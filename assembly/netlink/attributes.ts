@@ -1,5 +1,8 @@
 // Reads a stream of netlink attributes (TLVs). The first structural error stops the walk
 // and is recorded with its byte offset; callers check `failed` once after their loop.
+// Kernel attributes keep their type as sent, flag bits included, because the Go library
+// compares them unmasked (a flagged IFLA_MTU is not IFLA_MTU to it); katanet's own
+// records set NLA_F_NESTED on nests, so their reader drops the flags.
 import { lastError } from "../errors";
 import { NLA_HDRLEN, NLA_TYPE_MASK } from "./constants";
 
@@ -10,12 +13,14 @@ export class AttributeReader {
   private at: usize = 0;
   private end: usize = 0;
   private base: usize = 0; // start of the whole input, for error offsets
+  private typeMask: u16 = 0xffff;
 
   /** Starts reading attributes in [start, end); `base` is where input offsets count from. */
-  reset(start: usize, end: usize, base: usize): AttributeReader {
+  reset(start: usize, end: usize, base: usize, dropFlags: bool = false): AttributeReader {
     this.at = start;
     this.end = end;
     this.base = base;
+    this.typeMask = dropFlags ? NLA_TYPE_MASK : 0xffff;
     return this;
   }
 
@@ -36,7 +41,7 @@ export class AttributeReader {
         .ascii(" bytes remain");
       return false;
     }
-    this.type = load<u16>(this.at + 2) & NLA_TYPE_MASK;
+    this.type = load<u16>(this.at + 2) & this.typeMask;
     this.value = this.at + <usize>NLA_HDRLEN;
     this.length = declared - NLA_HDRLEN;
     this.at += <usize>((declared + 3) & ~3);

@@ -96,10 +96,11 @@ export class NetlinkBuilder {
     return this.attr(type, payload);
   }
 
-  beginNest(type: number): this {
+  /** `markNested` sets NLA_F_NESTED; the kernel leaves it off some nests (IFLA_LINKINFO). */
+  beginNest(type: number, markNested = true): this {
     this.reserve(NLA_HDRLEN);
     this.openNests.push(this.length);
-    this.view.setUint16(this.length + 2, type | NLA_F_NESTED, true);
+    this.view.setUint16(this.length + 2, markNested ? type | NLA_F_NESTED : type, true);
     this.length += NLA_HDRLEN;
     return this;
   }

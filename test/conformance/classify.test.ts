@@ -34,7 +34,8 @@ const localAddressAttribute: Record<string, number> = { gre: IFLA_GRE_LOCAL, gre
 const IFA_ADDRESS = 1;
 const IFF_UP = 1;
 
-/** One link as the kernel would describe it, plus one IPv4 address so Kata considers it. */
+/** One link as the kernel would describe it (nests unflagged, as the kernel sends these),
+ * plus one IPv4 address so Kata considers it. */
 function linkMessages(builder: NetlinkBuilder, step: Step, index: number): void {
   const header = new Uint8Array(16);
   const view = new DataView(header.buffer);
@@ -45,10 +46,10 @@ function linkMessages(builder: NetlinkBuilder, step: Step, index: number): void 
   if (step.link.linkType !== "device") {
     // Go's Type() for a tuntap link comes from the kernel kind "tun"
     const kind = step.link.linkType === "tuntap" ? "tun" : step.link.linkType;
-    builder.beginNest(IFLA_LINKINFO).attrCString(IFLA_INFO_KIND, kind);
-    if (step.link.tuntapMode !== null) builder.beginNest(IFLA_INFO_DATA).attrU8(IFLA_TUN_TYPE, step.link.tuntapMode).endNest();
+    builder.beginNest(IFLA_LINKINFO, false).attrCString(IFLA_INFO_KIND, kind);
+    if (step.link.tuntapMode !== null) builder.beginNest(IFLA_INFO_DATA, false).attrU8(IFLA_TUN_TYPE, step.link.tuntapMode).endNest();
     const local = localAddressAttribute[kind];
-    if (local !== undefined) builder.beginNest(IFLA_INFO_DATA).attr(local, Uint8Array.of(192, 0, 2, 1)).endNest();
+    if (local !== undefined) builder.beginNest(IFLA_INFO_DATA, false).attr(local, Uint8Array.of(192, 0, 2, 1)).endNest();
     builder.endNest();
   }
   builder.endMessage();
