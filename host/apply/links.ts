@@ -6,12 +6,9 @@ import { linkDumpRequest } from "../netlink/dump.ts";
 import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
 import { GrowableSink } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
+import { RTM_NEWLINK, IFINFOMSG_SIZE, IFF_UP, IFLA_IFNAME } from "../netlink/constants.ts";
 
-const RTM_NEWLINK = 16;
 const IFLA_ADDRESS = 1;
-const IFLA_IFNAME = 3;
-const IFF_UP = 0x1;
-const IFINFOMSG_SIZE = 16;
 
 export interface Link {
   index: number;

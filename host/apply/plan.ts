@@ -4,6 +4,7 @@
 
 import type { ARPNeighbor, Interface, IPAddress, Route } from "../schema.ts";
 import { ApplyInputError, type AgentRequests } from "./input.ts";
+import { IFF_NOARP } from "../netlink/constants.ts";
 import {
   fieldError,
   macText,
@@ -17,7 +18,6 @@ import {
   type ParsedPrefix,
 } from "./text.ts";
 
-const IFF_NOARP = 0x80;
 const NUD_PERMANENT = 0x80;
 const U32_MAX = 0xffffffff;
 /** RTNH_F_DEAD | RTNH_F_LINKDOWN: next-hop state the kernel reports (a carrier-less host

@@ -4,25 +4,16 @@
 
 import { NetlinkBuilder } from "../netlink/builder.ts";
 import type { Family } from "./text.ts";
+import { AF_INET, AF_INET6, RTM_NEWADDR, RTM_NEWROUTE, RTM_NEWNEIGH, IFF_UP, IFF_NOARP, IFLA_IFNAME, IFA_ADDRESS, RT_TABLE_MAIN, RTPROT_BOOT, RTN_UNICAST } from "../netlink/constants.ts";
 
 const RTM_SETLINK = 19;
-const RTM_NEWADDR = 20;
-const RTM_NEWROUTE = 24;
-const RTM_NEWNEIGH = 28;
 
 const NLM_F_REPLACE = 0x100;
 const NLM_F_CREATE = 0x400;
 /** Create, or replace what is there: the agent's "add or update" for addresses, routes, neighbours. */
 const CREATE_OR_REPLACE = NLM_F_CREATE | NLM_F_REPLACE;
 
-const AF_INET = 2;
-const AF_INET6 = 10;
-const IFF_UP = 0x1;
-const IFF_NOARP = 0x80;
-
 const IFLA_MTU = 4;
-const IFLA_IFNAME = 3;
-const IFA_ADDRESS = 1;
 const IFA_LOCAL = 2;
 const IFA_BROADCAST = 4;
 const RTA_DST = 1;
@@ -34,10 +25,6 @@ const RTA_METRICS = 8;
 const RTAX_MTU = 2;
 const NDA_DST = 1;
 const NDA_LLADDR = 2;
-
-const RT_TABLE_MAIN = 254;
-const RTPROT_BOOT = 3;
-const RTN_UNICAST = 1;
 
 const addressFamily = (family: Family) => (family === 4 ? AF_INET : AF_INET6);
 

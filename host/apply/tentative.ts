@@ -8,11 +8,8 @@ import { addressDumpRequest } from "../netlink/dump.ts";
 import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
 import { GrowableSink } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
+import { AF_INET6, RTM_NEWADDR, IFADDRMSG_SIZE, IFA_ADDRESS } from "../netlink/constants.ts";
 
-const RTM_NEWADDR = 20;
-const AF_INET6 = 10;
-const IFADDRMSG_SIZE = 8;
-const IFA_ADDRESS = 1;
 const IFA_FLAGS = 8;
 const IFA_F_DADFAILED = 0x08;
 const IFA_F_TENTATIVE = 0x40;

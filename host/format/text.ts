@@ -3,8 +3,8 @@
 import type { SkippedLink } from "../core.ts";
 import type { ARPNeighbor, Interface, Route } from "../schema.ts";
 import type { DecodedMessages } from "./decoded.ts";
+import { IFF_NOARP } from "../netlink/constants.ts";
 
-const IFF_NOARP = 0x80;
 const SCOPES: Record<number, string> = { 200: "site", 253: "link", 254: "host", 255: "nowhere" };
 const ROUTE_FLAGS: [number, string][] = [[1, "dead"], [2, "pervasive"], [4, "onlink"], [8, "offload"], [16, "linkdown"]];
 const NUD_STATES: [number, string][] = [

@@ -4,6 +4,7 @@
 
 import { NetlinkBuilder } from "./builder.ts";
 import { DumpInterrupted, NLM_F_DUMP, NLM_F_REQUEST, type DumpSink, type NetlinkSocket } from "./socket.ts";
+import { IFINFOMSG_SIZE, IFADDRMSG_SIZE, RTMSG_SIZE, NDMSG_SIZE, RT_TABLE_MAIN, RTPROT_BOOT, RTN_UNICAST } from "./constants.ts";
 
 const RTM_GETLINK = 18;
 const RTM_GETADDR = 22;
@@ -13,15 +14,7 @@ const RTM_GETNEIGH = 30;
 const IFLA_EXT_MASK = 29;
 const RTEXT_FILTER_VF = 1;
 
-const RT_TABLE_MAIN = 254;
-const RTPROT_BOOT = 3;
 const RT_SCOPE_UNIVERSE = 0;
-const RTN_UNICAST = 1;
-
-const IFINFOMSG_SIZE = 16;
-const IFADDRMSG_SIZE = 8;
-const RTMSG_SIZE = 12;
-const NDMSG_SIZE = 12;
 
 const DUMP_FLAGS = NLM_F_REQUEST | NLM_F_DUMP;
 const MAX_DUMP_ATTEMPTS = 10;

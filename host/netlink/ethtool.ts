@@ -14,10 +14,8 @@
 
 import { statSync } from "node:fs";
 import { sys } from "./sys.ts";
+import { AF_INET, SOCK_DGRAM, SOCK_CLOEXEC } from "./constants.ts";
 
-const AF_INET = 2;
-const SOCK_DGRAM = 2;
-const SOCK_CLOEXEC = 0o2000000;
 const SIOCETHTOOL = 0x8946;
 const ETHTOOL_GDRVINFO = 3;
 const IFNAMSIZ = 16;
@@ -26,7 +24,6 @@ const IFREQ_DATA_OFFSET = 16;
 const DRVINFO_SIZE = 196;
 const DRVINFO_BUS_INFO_OFFSET = 4 + 32 + 32 + 32;
 const DRVINFO_BUS_INFO_SIZE = 32;
-
 
 const VHOST_USER_SOCKET_PATH = (ip: string): string => `/tmp/vhostuser_${ip}/vhu.sock`;
 

@@ -5,21 +5,15 @@
 
 import { Errno, errnoName } from "./errno.ts";
 import { sys, SysError } from "./sys.ts";
+import { AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, SOL_SOCKET, NETLINK_ROUTE, SOCKADDR_NL_SIZE, MSG_TRUNC } from "./constants.ts";
 
-const AF_NETLINK = 16;
-const SOCK_RAW = 3;
-const SOCK_CLOEXEC = 0o2000000;
-const NETLINK_ROUTE = 0;
-const SOL_SOCKET = 1;
 const SO_RCVTIMEO = 20;
 const SOL_NETLINK = 270;
 const NETLINK_CAP_ACK = 10;
 const NETLINK_EXT_ACK = 11;
 const NETLINK_GET_STRICT_CHK = 12;
-const SOCKADDR_NL_SIZE = 12;
 
 const MSG_PEEK = 0x2;
-const MSG_TRUNC = 0x20;
 
 export const NLMSG_HDRLEN = 16;
 export const NLMSG_ERROR = 2;
