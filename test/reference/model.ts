@@ -2,6 +2,8 @@
 // `net.IP`, `net.IPMask` and `net.HardwareAddr` are byte slices where `null` is Go's nil
 // and a zero-length array is an empty, non-nil slice; the difference shows in the output.
 
+import type { AgentMessages } from "../../host/core.ts";
+
 export type IP = Uint8Array | null;
 export type IPMask = Uint8Array | null;
 export type HardwareAddr = Uint8Array | null;
@@ -116,14 +118,7 @@ export interface NetworkStructures {
   neighbors: ARPNeighborMessage[];
 }
 
-/** The encodings a fixture's `expected.<rule>.pb` records, as bytes. */
-export interface AgentMessagesPb {
-  interfaces: Uint8Array[];
-  updateInterfaceRequests: Uint8Array[];
-  updateRoutesRequest: Uint8Array;
-  addArpNeighborsRequest: Uint8Array;
-  interfacesList: Uint8Array;
-  routesList: Uint8Array;
-}
+/** The encodings a fixture's `expected.<rule>.pb` records, as bytes: the same six messages the host returns. */
+export type AgentMessagesPb = AgentMessages;
 
 export type NeighborRule = "seed" | "preseedGateway";

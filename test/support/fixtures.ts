@@ -6,15 +6,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { Capture } from "../../host/capture.ts";
+import type { Pb64 } from "../../host/format/pb64.ts";
 
-export interface ExpectedPb {
-  interfaces: string[];
-  updateInterfaceRequests: string[];
-  updateRoutesRequest: string;
-  addArpNeighborsRequest: string;
-  interfacesList: string;
-  routesList: string;
-}
+/** A fixture's `expected.<rule>.pb`: the form `katanet --format pb64` prints. */
+export type ExpectedPb = Pb64;
 
 export interface ExpectedStructures {
   interfaces: unknown[];
