@@ -3,21 +3,30 @@ import { out } from "../proto/writer";
 
 const HEX_DIGITS = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 
+// The `...At` writers take the write position and return the next one: hot loops keep it
+// in a local instead of going through `out.pos` for every byte.
+
+@inline export function hexByteAt(value: u32, pos: usize): usize {
+  store<u8>(pos, load<u8>(HEX_DIGITS + <usize>(value >> 4)));
+  store<u8>(pos, load<u8>(HEX_DIGITS + <usize>(value & 15)), 1);
+  return pos + 2;
+}
+
 @inline export function writeHexByte(value: u32): void {
-  out.byte(load<u8>(HEX_DIGITS + <usize>(value >> 4)));
-  out.byte(load<u8>(HEX_DIGITS + <usize>(value & 15)));
+  out.pos = hexByteAt(value, out.pos);
 }
 
 /** Lower-case hex without leading zeros, as Go's IPv6 groups are printed. */
-export function writeHexGroup(value: u32): void {
+export function hexGroupAt(value: u32, pos: usize): usize {
   let started = false;
   for (let shift: i32 = 12; shift >= 0; shift -= 4) {
     const digit = (value >> <u32>shift) & 15;
     if (digit != 0 || started || shift == 0) {
-      out.byte(load<u8>(HEX_DIGITS + <usize>digit));
+      store<u8>(pos++, load<u8>(HEX_DIGITS + <usize>digit));
       started = true;
     }
   }
+  return pos;
 }
 
 // "0".."255" as (length, three digits) per value: IPv4 octets are most of the numbers written.
@@ -39,17 +48,16 @@ function buildByteDecimals(): usize {
 }
 
 /** Stores all three digit slots at once and advances by the real length (element bounds leave room). */
-@inline export function writeByteDecimal(value: u32): void {
+@inline export function byteDecimalAt(value: u32, pos: usize): usize {
   const entry = BYTE_DECIMALS + (<usize>value << 2);
-  const pos = out.pos;
   store<u16>(pos, load<u16>(entry, 1));
   store<u8>(pos, load<u8>(entry, 3), 2);
-  out.pos = pos + <usize>load<u8>(entry);
+  return pos + <usize>load<u8>(entry);
 }
 
 export function writeDecimal(value: u64): void {
   if (value < 256) {
-    writeByteDecimal(<u32>value);
+    out.pos = byteDecimalAt(<u32>value, out.pos);
     return;
   }
   const digits = decimalDigits(value);

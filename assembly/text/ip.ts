@@ -3,7 +3,7 @@
 // IPv4 and IPv4-mapped IPv6 print dotted; other 16-byte IPs print RFC 5952 style; any
 // other length prints "?" and hex; an empty or nil IP prints "<nil>".
 import { out } from "../proto/writer";
-import { writeByteDecimal, writeDecimal, writeHexByte, writeHexGroup } from "./digits";
+import { byteDecimalAt, hexGroupAt, writeDecimal, writeHexByte } from "./digits";
 
 export const NIL: i32 = -1;
 
@@ -36,28 +36,29 @@ export function writeIP(ptr: usize, length: i32): void {
   }
   const v4 = ipv4Offset(ptr, length);
   if (v4 >= 0) {
-    writeDotted(ptr + <usize>v4);
+    out.pos = dottedAt(ptr + <usize>v4, out.pos);
   } else if (length == 16) {
-    writeIPv6(ptr);
+    out.pos = ipv6At(ptr, out.pos);
   } else {
     out.byte(63); // '?'
     for (let i = 0; i < length; i++) writeHexByte(load<u8>(ptr + <usize>i));
   }
 }
 
-function writeDotted(ptr: usize): void {
-  writeByteDecimal(load<u8>(ptr));
+function dottedAt(ptr: usize, pos: usize): usize {
+  pos = byteDecimalAt(load<u8>(ptr), pos);
   for (let i = 1; i < 4; i++) {
-    out.byte(46);
-    writeByteDecimal(load<u8>(ptr + <usize>i));
+    store<u8>(pos, 46);
+    pos = byteDecimalAt(load<u8>(ptr + <usize>i), pos + 1);
   }
+  return pos;
 }
 
 @inline function group(ptr: usize, index: i32): u32 {
   return (<u32>load<u8>(ptr + <usize>index) << 8) | load<u8>(ptr + <usize>index + 1);
 }
 
-function writeIPv6(ptr: usize): void {
+function ipv6At(ptr: usize, pos: usize): usize {
   // The longest run of two or more zero groups (the first on a tie) becomes "::".
   let runStart = -1;
   let runEnd = -1;
@@ -76,15 +77,16 @@ function writeIPv6(ptr: usize): void {
   }
   for (let i = 0; i < 16; i += 2) {
     if (i == runStart) {
-      out.byte(58);
-      out.byte(58);
+      store<u16>(pos, 0x3a3a); // "::"
+      pos += 2;
       i = runEnd;
       if (i >= 16) break;
     } else if (i > 0) {
-      out.byte(58);
+      store<u8>(pos++, 58);
     }
-    writeHexGroup(group(ptr, i));
+    pos = hexGroupAt(group(ptr, i), pos);
   }
+  return pos;
 }
 
 function writeNilText(): void {
@@ -158,8 +160,7 @@ export function writeIPNet(ipPtr: usize, ipLength: i32, maskKind: i32, a: i32, b
     return;
   }
   const tail = maskLength == 16 && netLength == 4; // Go slices the mask to its last 4 bytes
-  if (v4 >= 0) writeDotted(ipPtr + <usize>v4);
-  else writeIPv6(ipPtr);
+  out.pos = v4 >= 0 ? dottedAt(ipPtr + <usize>v4, out.pos) : ipv6At(ipPtr, out.pos);
   out.byte(47); // '/'
   if (maskKind == MASK_CIDR) {
     writeDecimal(<u64>(tail ? max(0, a - 96) : a));

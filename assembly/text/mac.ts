@@ -1,10 +1,13 @@
 // Go's net.HardwareAddr.String(): lower-case two-digit hex bytes joined by ':', any length.
 import { out } from "../proto/writer";
-import { writeHexByte } from "./digits";
+import { hexByteAt } from "./digits";
 
 export function writeMAC(ptr: usize, length: i32): void {
-  for (let i = 0; i < length; i++) {
-    if (i > 0) out.byte(58);
-    writeHexByte(load<u8>(ptr + <usize>i));
+  if (length <= 0) return;
+  let pos = hexByteAt(load<u8>(ptr), out.pos);
+  for (let i = 1; i < length; i++) {
+    store<u8>(pos, 58);
+    pos = hexByteAt(load<u8>(ptr + <usize>i), pos + 1);
   }
+  out.pos = pos;
 }
