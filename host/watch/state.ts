@@ -53,7 +53,8 @@ export function stateOf(conversion: Conversion, rule: NeighbourRule): NamespaceS
 /**
  * What the agent must be told to go from `before` to `after`, in the order it should
  * apply them: removals, interface updates (routes may need the interfaces), the route
- * set, then new neighbours. Empty when nothing Kata would send changed.
+ * set, then new neighbours (the whole route set and every neighbour after an interface
+ * update). Empty when nothing Kata would send changed.
  */
 export function changesBetween(before: NamespaceState, after: NamespaceState): Change[] {
   const changes: Change[] = [];
@@ -68,8 +69,11 @@ export function changesBetween(before: NamespaceState, after: NamespaceState): C
       changes.push({ kind: "updateInterface", name: entry.name, hwAddr: entry.hwAddr, request: entry.request });
     }
   }
-  if (!sameBytes(before.routesList, after.routesList)) changes.push({ kind: "updateRoutes", request: after.routesRequest });
-  const known = new Set(before.neighbours.map(key));
+  // The agent's update_interface takes the link down, and the kernel then drops every
+  // route and neighbour on it: after an interface update the agent needs them all again.
+  const interfaceUpdated = changes.some((change) => change.kind === "updateInterface");
+  if (interfaceUpdated || !sameBytes(before.routesList, after.routesList)) changes.push({ kind: "updateRoutes", request: after.routesRequest });
+  const known = new Set(interfaceUpdated ? [] : before.neighbours.map(key));
   const added = after.neighbours.filter((element) => !known.has(key(element)));
   if (added.length > 0) changes.push({ kind: "addNeighbors", request: field1(concat(added)) });
   return changes;
