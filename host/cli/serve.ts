@@ -1,6 +1,7 @@
 // katanet serve: a namespace's state and changes streamed to WebSocket clients until
 // interrupted; see host/serve/server.ts for the protocol and its limits.
 import { parseArgs } from "node:util";
+import { checkListenPolicy, DEFAULT_LISTEN, parseListen } from "../serve/listen.ts";
 import { serve } from "../serve/server.ts";
 import { type Command, EXIT_OK, EXIT_UNEXPECTED, UsageError } from "./command.ts";
 import { parseRule } from "./conversion-output.ts";
@@ -39,6 +40,13 @@ katanet.ClientRequest) for a fresh snapshot.`,
       },
     });
     if (values.listen !== undefined && values.unix !== undefined) throw new UsageError("give --listen or --unix, not both");
+    // A bad or unprotected listen address is a usage error (exit 2), not a failure of serve().
+    try {
+      const target = values.unix !== undefined ? { kind: "unix" as const, path: values.unix } : parseListen(values.listen ?? DEFAULT_LISTEN);
+      checkListenPolicy(target, values["token-file"] !== undefined);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     let reportFailure!: (error: Error) => void;
     const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
     const server = await serve({
