@@ -2,6 +2,7 @@
 // of standard error and exit code they get back. cli.test.ts runs each row.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pb64Json } from "../apply/support.ts";
 import { fixturesDirectory } from "../support/fixtures.ts";
 
 export interface BadInput {
@@ -14,8 +15,9 @@ export interface BadInput {
   exit: number;
   /** The first line of standard error, exactly ("" when nothing is printed there). */
   stderr: string;
-  /** Needs root and iproute2 (a namespace is made for it, named by NS in args). */
-  namespace?: "as-nobody";
+  /** Needs root and iproute2: a namespace is made for it, named by NS in args, and the
+   * command runs as root or as the unprivileged user nobody. */
+  namespace?: "as-root" | "as-nobody";
 }
 
 const EMPTY_NETLINK = { links: [], addrs: [], routes: [], neighs: [] };
@@ -100,6 +102,68 @@ export const CATALOGUE: BadInput[] = [
   // ---- apply ----
   { kind: "apply input not JSON", args: ["apply", "FILE"], file: "not json", exit: 2, stderr: `katanet apply: FILE: not JSON: Unexpected token 'o', "not json" is not valid JSON` },
   { kind: "apply with nothing on standard input", args: ["apply"], stdin: "", exit: 2, stderr: "katanet apply: standard input: not JSON: Unexpected end of JSON input" },
+  {
+    kind: "kernel refuses a route part-way (gateway unreachable)",
+    args: ["apply", "--netns", "NS", "FILE"],
+    file: pb64Json({ routes: [{ dest: "10.9.0.0/24", gateway: "192.168.77.1", device: "lo" }] }),
+    namespace: "as-root",
+    exit: 3,
+    stderr: "katanet apply: failed: routes[0] 10.9.0.0/24 via 192.168.77.1 dev lo: ENETUNREACH (Network is unreachable): Nexthop has invalid gateway",
+  },
+  // ---- serve and follow ----
+  {
+    kind: "serve off loopback without a token",
+    args: ["serve", "--listen", "0.0.0.0:0"],
+    exit: 2,
+    stderr: "katanet serve: listening on 0.0.0.0:0 exposes the namespace beyond this machine; give a token file (--token-file) or listen on loopback or a Unix socket",
+  },
+  { kind: "serve listen address without a port", args: ["serve", "--listen", "8080"], exit: 2, stderr: 'katanet serve: listen address must be HOST:PORT or [IPV6]:PORT, not "8080"' },
+  { kind: "coalescing window not a number", args: ["serve", "--coalesce-ms", "x"], exit: 2, stderr: 'katanet serve: --coalesce-ms takes a whole number ≥ 0, not "x"' },
+  {
+    kind: "follow a stream nobody serves",
+    args: ["follow", "ws://127.0.0.1:1", "--netns", "NS"],
+    namespace: "as-root",
+    exit: 1,
+    stderr: "katanet follow: ws://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1",
+  },
+];
+
+/** A client of `katanet serve` that does something wrong, and what it gets back: the HTTP
+ * status and first body line of a refused upgrade, or the close code and reason of a stream
+ * the server ends. serve-clients.test.ts runs each against its own `katanet serve`. */
+export interface BadClient {
+  /** What is wrong, as the catalogue's first column says it. */
+  kind: string;
+  /** What the client does, as the catalogue's second column says it (checked against the doc). */
+  does: string;
+  /** Arguments after `katanet serve`; TOKEN_FILE is replaced by a file holding TOKEN. */
+  serveArgs: string[];
+  /** The subprotocol offered; none when absent. */
+  protocol?: string;
+  headers?: Record<string, string>;
+  origin?: string;
+  /** Clients (well-behaved) holding the server's places before this one connects. */
+  clientsBefore?: number;
+  /** Sent as soon as the stream is open. */
+  frame?: Uint8Array | string;
+  /** "HTTP 401" for a refused upgrade, "close 1009" for a stream ended by the server. */
+  gets: string;
+  /** The refusal's body line or the close reason, exactly ("" when there is none). */
+  message: string;
+}
+
+export const TOKEN = "catalogue-token";
+
+export const CLIENT_CATALOGUE: BadClient[] = [
+  { kind: "binary garbage instead of a request", does: "sends the bytes ff ff ff", serveArgs: [], protocol: "katanet.v1", frame: new Uint8Array([0xff, 0xff, 0xff]), gets: "close 1007", message: "request is not a katanet.ClientRequest: index out of range: 3 + 1 > 3" },
+  { kind: "text that is not JSON", does: "sends hello (katanet.json.v1)", serveArgs: [], protocol: "katanet.json.v1", frame: "hello", gets: "close 1007", message: `request is not JSON: Unexpected token 'h', "hello" is not valid JSON` },
+  { kind: "oversized frame", does: "sends a 5000-byte frame (limit 4 KiB)", serveArgs: [], protocol: "katanet.v1", frame: new Uint8Array(5000), gets: "close 1009", message: "" },
+  { kind: "unknown subprotocol", does: "offers subprotocol chat", serveArgs: [], protocol: "chat", gets: "HTTP 400", message: "choose a subprotocol: katanet.v1 or katanet.json.v1" },
+  { kind: "no subprotocol", does: "offers none", serveArgs: [], gets: "HTTP 400", message: "choose a subprotocol: katanet.v1 or katanet.json.v1" },
+  { kind: "no token off loopback", does: "connects to `katanet serve --listen 0.0.0.0:0 --token-file F` without Authorization", serveArgs: ["--listen", "0.0.0.0:0", "--token-file", "TOKEN_FILE"], protocol: "katanet.v1", gets: "HTTP 401", message: "missing or wrong token: send Authorization: Bearer TOKEN" },
+  { kind: "wrong token off loopback", does: "the same with `Authorization: Bearer wrong`", serveArgs: ["--listen", "0.0.0.0:0", "--token-file", "TOKEN_FILE"], protocol: "katanet.v1", headers: { Authorization: "Bearer wrong" }, gets: "HTTP 401", message: "missing or wrong token: send Authorization: Bearer TOKEN" },
+  { kind: "one client too many", does: "connects to `katanet serve --max-clients 1` while one client is connected", serveArgs: ["--max-clients", "1"], protocol: "katanet.v1", clientsBefore: 1, gets: "HTTP 503", message: "already serving the maximum of 1 clients" },
+  { kind: "browser page from another origin", does: "connects with `Origin: https://evil.example`", serveArgs: [], protocol: "katanet.v1", origin: "https://evil.example", gets: "HTTP 403", message: "origin https://evil.example is not allowed (see --allow-origin)" },
 ];
 
 /** A message as docs/bad-input.md shows it: in backticks, pipes escaped for the table. */
