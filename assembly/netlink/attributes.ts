@@ -24,7 +24,7 @@ export class AttributeReader {
     return this;
   }
 
-  next(): bool {
+  @inline next(): bool {
     if (lastError.failed) return false;
     // Go's parsers ignore a tail shorter than an attribute header; so do we.
     if (this.end - this.at < <usize>NLA_HDRLEN) return false;
