@@ -17,7 +17,8 @@ export const watchCommand: Command = {
 
   --netns        /var/run/netns/NAME, a path, or /proc/PID/ns/net; default: this process's own
   --format       text (default) or json (one katanet.Envelope per line, protojson names)
-  --coalesce-ms  how long to gather notifications before rescanning (default 20)`,
+  --coalesce-ms  longest a change waits while notifications keep coming (default 20);
+                 a burst is rescanned 1 ms after its last notification`,
   async run(args, io) {
     const { values } = parseArgs({
       args,

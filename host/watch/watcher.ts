@@ -1,7 +1,7 @@
-// One namespace, watched: notifications only wake it; after a coalescing window it
-// rescans the whole namespace and tells its listeners what changed, as numbered
-// envelopes. A lost notification (receive-buffer overflow) turns the next rescan into a
-// full resync, so listeners never miss a change.
+// One namespace, watched: notifications only wake it; once a burst of them is over (or
+// the coalescing window is used up) it rescans the whole namespace and tells its
+// listeners what changed, as numbered envelopes. A lost notification (receive-buffer
+// overflow) turns the next rescan into a full resync, so listeners never miss a change.
 
 import type { KatanetCore, NeighbourRule } from "../core.ts";
 import { scan } from "../scan.ts";
@@ -11,11 +11,17 @@ import { watchReadable } from "./readiness.ts";
 import { changesBetween, stateOf, type NamespaceState } from "./state.ts";
 
 export const DEFAULT_COALESCE_MS = 20;
+/** A socket silent this long means the burst is over: rescanning then catches it whole,
+ * and waiting longer would only add latency. Events one process sends back to back
+ * (`ip -batch`, a CNI plugin) come well under 1 ms apart; 1 ms is also the timers' grain. */
+const QUIET_MS = 1;
 
 export interface WatchOptions {
   /** NAME (/var/run/netns/NAME), a path, or a PID; this process's own namespace when absent. */
   netns?: string;
-  /** How long to gather notifications before rescanning (default 20 ms). */
+  /** The longest a change waits for more while notifications keep coming (default 20 ms):
+   * it bounds the rescans, and the frames carrying the whole route set, to one per window
+   * under sustained churn. A burst that ends is rescanned QUIET_MS after its last event. */
   coalesceMs?: number;
   /** Socket receive buffer (default 8 MiB); small values make overflows likely. */
   receiveBufferBytes?: number;
@@ -40,6 +46,9 @@ export class NamespaceWatcher {
   private lastSeq = 0;
   private overflowed = false;
   private pendingRescan: ReturnType<typeof setTimeout> | undefined;
+  /** performance.now() of the first notification the pending rescan will cover. */
+  private windowOpenedAt = 0;
+  private lastNotificationAt = 0;
   private readonly listeners = new Set<WatchListener>();
   private readonly socket: EventSocket;
   private readonly stopReading: () => void;
@@ -98,7 +107,31 @@ export class NamespaceWatcher {
       this.fail(error);
       return;
     }
-    this.pendingRescan ??= setTimeout(() => this.refresh(), this.options.coalesceMs ?? DEFAULT_COALESCE_MS);
+    // One timer per window, checked for quiet when it fires: re-arming it on every
+    // notification would mean 10,000 timer updates a second under heavy churn.
+    this.lastNotificationAt = performance.now();
+    if (this.pendingRescan !== undefined) return;
+    this.windowOpenedAt = this.lastNotificationAt;
+    this.scheduleRefresh();
+  }
+
+  /** Arms the timer for the moment the burst counts as over or the window is used up. */
+  private scheduleRefresh(): void {
+    const dueAt = this.refreshDueAt();
+    this.pendingRescan = setTimeout(() => this.onRefreshTimer(dueAt), Math.max(0, dueAt - performance.now()));
+  }
+
+  /** Notifications since the timer was armed move the due time on. It is compared with the
+   * due time the timer was armed for, not with the clock: libuv's timers run on a
+   * millisecond loop clock and may fire a fraction early, and re-arming for that fraction
+   * would cost a whole extra millisecond. */
+  private onRefreshTimer(armedFor: number): void {
+    if (this.refreshDueAt() > armedFor) this.scheduleRefresh();
+    else this.refresh();
+  }
+
+  private refreshDueAt(): number {
+    return Math.min(this.lastNotificationAt + QUIET_MS, this.windowOpenedAt + (this.options.coalesceMs ?? DEFAULT_COALESCE_MS));
   }
 
   /** Drains first: every notification read before the scan is reflected in it, and any
