@@ -11,9 +11,14 @@ import { assertInOriginalNamespace, inNamespace } from "../../host/netlink/netns
 import { GrowableSink } from "../../host/netlink/sink.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
 import type { LiveFixture } from "./fixtures.ts";
+import { randomBytes } from "node:crypto";
 
-/** Every namespace a test process creates starts with this, so leftovers can be found. */
-export const NAMESPACE_PREFIX = `katanet-t-${process.pid}-`;
+/**
+ * Every namespace a test process creates starts with this, so leftovers can be found. The
+ * random part keeps two machines' worth of processes (other PID namespaces sharing
+ * /var/run/netns) from taking each other's names when their pids coincide.
+ */
+export const NAMESPACE_PREFIX = `katanet-t-${process.pid}-${randomBytes(2).toString("hex")}-`;
 const NAMED_NAMESPACES = "/var/run/netns";
 
 let created = 0;
