@@ -47,7 +47,7 @@ export class Applier {
     this.indexesByName = undefined;
     const units: Unit[] = [
       ...plan.interfaces.map((iface) => this.interfaceUnit(iface, ipv6, report)),
-      ...plan.routes.map((route) => this.routeUnit(route)),
+      ...(plan.routes ?? []).map((route) => this.routeUnit(route)),
       ...plan.neighbours.map((neighbour) => this.neighbourUnit(neighbour)),
     ];
     return runUnits(units, report);
@@ -175,5 +175,5 @@ function checkLinksExist(plan: ApplyPlan, links: Link[]): void {
   const check = (field: string, device: string) => {
     if (!finalNames.has(device)) throw fieldError(field, device, "no link with this name in the namespace (after the interface updates)");
   };
-  for (const { field, device } of [...plan.routes, ...plan.neighbours]) check(`${field}.device`, device);
+  for (const { field, device } of [...(plan.routes ?? []), ...plan.neighbours]) check(`${field}.device`, device);
 }

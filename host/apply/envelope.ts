@@ -9,7 +9,7 @@ export type StreamItem =
   /** Kata's agent has no request for a vanished interface; a follower can only report it. */
   | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string };
 
-const NONE: AgentRequests = { interfaces: [], routes: [], neighbours: [] };
+const NONE: AgentRequests = { interfaces: [], routes: undefined, neighbours: [] };
 
 export function streamItem(frame: Uint8Array): StreamItem {
   let envelope;
@@ -20,6 +20,9 @@ export function streamItem(frame: Uint8Array): StreamItem {
     throw error;
   }
   const { seq } = envelope;
+  // Unlike pb64 input, a stream's route list is always an UpdateRoutes request, even when
+  // empty: the watcher sends one when the last route goes, and a snapshot or resync is the
+  // whole state, so a follower must drop routes the source no longer has.
   switch (envelope.kind) {
     case "snapshot":
     case "resync":

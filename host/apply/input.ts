@@ -2,13 +2,20 @@
 // (six keys, base64 protobufs). Only the three requests Kata's runtime actually sends are
 // applied — UpdateInterface per interface, then UpdateRoutes, then AddARPNeighbors; the
 // other keys (interfaces, interfacesList, routesList) restate the same data.
+//
+// Kata's runtime sends UpdateRoutes only when its route slice is non-nil, and the agent
+// answers one by deleting the old routes. pb64 cannot tell a nil slice from an empty one
+// (both encode as `CgA=`), so an empty route list here is read as "no UpdateRoutes
+// request": a namespace without routes leaves the target's routes alone, as Kata does.
 
 import { decode, type ARPNeighbor, type Interface, type Route } from "../schema.ts";
 
 /** The decoded agent requests, in the order Kata sends them. */
 export interface AgentRequests {
   interfaces: Interface[];
-  routes: Route[];
+  /** The UpdateRoutes request's routes: `undefined` when there is no such request (the
+   * routes are left as they are), `[]` for a request with none (the old routes are deleted). */
+  routes: Route[] | undefined;
   neighbours: ARPNeighbor[];
 }
 
@@ -48,7 +55,7 @@ export function parsePb64Json(text: string, where: string): AgentRequests {
   const neighbours = object.addArpNeighborsRequest === undefined
     ? []
     : decodeField("AddARPNeighborsRequest", object.addArpNeighborsRequest, "addArpNeighborsRequest", where).neighbors?.ARPNeighbors ?? [];
-  return { interfaces, routes, neighbours };
+  return { interfaces, routes: routes.length === 0 ? undefined : routes, neighbours };
 }
 
 function decodeField<K extends "UpdateInterfaceRequest" | "UpdateRoutesRequest" | "AddARPNeighborsRequest">(

@@ -67,18 +67,19 @@ export interface NeighbourPlan {
 
 export interface ApplyPlan {
   interfaces: InterfacePlan[];
-  /** Gateway-less routes first, so the gateways' own routes exist when they are needed. */
-  routes: RoutePlan[];
+  /** Gateway-less routes first, so the gateways' own routes exist when they are needed;
+   * `undefined` when there is no UpdateRoutes request, so the old routes stay. */
+  routes: RoutePlan[] | undefined;
   neighbours: NeighbourPlan[];
 }
 
 /** Validates all requests; throws ApplyInputError naming the first bad field. */
 export function planRequests(requests: AgentRequests): ApplyPlan {
   const interfaces = requests.interfaces.map((iface, i) => planInterface(iface, `interfaces[${i}]`));
-  const routes = requests.routes.map((route, i) => planRoute(route, `routes[${i}]`));
+  const routes = requests.routes?.map((route, i) => planRoute(route, `routes[${i}]`));
   return {
     interfaces,
-    routes: [...routes.filter((route) => !route.gateway), ...routes.filter((route) => route.gateway)],
+    routes: routes && [...routes.filter((route) => !route.gateway), ...routes.filter((route) => route.gateway)],
     neighbours: requests.neighbours.map((neighbour, i) => planNeighbour(neighbour, `neighbors[${i}]`)),
   };
 }
