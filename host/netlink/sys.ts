@@ -80,6 +80,20 @@ export class Sys {
     return this.checked("recv", `fd ${fd}`, () => this.libc.recv(fd, into, flags));
   }
 
+  /**
+   * A non-blocking receive that returns -1 when nothing is queued (EAGAIN): draining a
+   * socket ends that way every time, too often to build an error for it.
+   */
+  tryRecv(fd: number, into: Uint8Array, flags: number): number {
+    for (;;) {
+      const result = this.libc.recv(fd, into, flags);
+      if (result >= 0) return result;
+      const errno = this.libc.errno();
+      if (errno === Errno.EAGAIN) return -1;
+      if (errno !== Errno.EINTR) this.fail("recv", `fd ${fd}`, errno);
+    }
+  }
+
   /** Opens read-only and close-on-exec: only namespace files are opened, never written. */
   openReadOnly(path: string): number {
     const encoded = cString(path);

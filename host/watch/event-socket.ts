@@ -75,12 +75,10 @@ export class EventSocket {
     const drained: Drained = { datagrams: 0, overflowed: false, more: false };
     while (drained.datagrams < MAX_DATAGRAMS_PER_DRAIN) {
       try {
-        sys.recv(this.fd, this.discard, MSG_DONTWAIT | MSG_TRUNC);
+        if (sys.tryRecv(this.fd, this.discard, MSG_DONTWAIT | MSG_TRUNC) < 0) return drained;
         drained.datagrams += 1;
       } catch (error) {
-        if (!(error instanceof SysError)) throw error;
-        if (error.errno === Errno.EAGAIN) return drained;
-        if (error.errno !== Errno.ENOBUFS) throw error;
+        if (!(error instanceof SysError && error.errno === Errno.ENOBUFS)) throw error;
         drained.overflowed = true;
       }
     }
