@@ -1,10 +1,12 @@
 // Applies agent requests to a network namespace the way Kata's agent configures its guest:
-// every interface update (found by MAC), then the routes, then the neighbours. All fields
-// and all link look-ups are checked first (ApplyInputError); a kernel refusal part-way is
-// an ApplyError listing what was and was not applied.
+// every interface update (found by MAC; its old addresses replaced), then the routes (the
+// old ones deleted first), then the neighbours. All fields and all link look-ups are
+// checked first (ApplyInputError); a kernel refusal part-way is an ApplyError listing
+// what was and was not applied, deletions included.
 
 import { inNamespace } from "../netlink/netns.ts";
 import { NetlinkError, NetlinkSocket } from "../netlink/socket.ts";
+import { linkAddressDeletions, oldRouteDeletions } from "./deletions.ts";
 import type { AgentRequests } from "./input.ts";
 import { namespaceSupportsIpv6 } from "./ipv6.ts";
 import { linkByMac, linkByName, listLinks, type Link } from "./links.ts";
@@ -15,6 +17,7 @@ import { waitForUsableAddresses } from "./tentative.ts";
 import { fieldError, macText } from "./text.ts";
 
 const EEXIST = 17;
+const EADDRNOTAVAIL = 99;
 const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 /** The agent parks a link whose name is wanted elsewhere under this suffix, then swaps. */
 const TEMPORARY_SUFFIX = "_temp";
@@ -46,8 +49,8 @@ export class Applier {
     const report: ApplyReport = { applied: [], skipped: [] };
     this.indexesByName = undefined;
     const units: Unit[] = [
-      ...plan.interfaces.map((iface) => this.interfaceUnit(iface, ipv6, report)),
-      ...(plan.routes ?? []).map((route) => this.routeUnit(route)),
+      ...plan.interfaces.flatMap((iface) => [this.linkDownUnit(iface), this.interfaceUnit(iface, ipv6, report)]),
+      ...(plan.routes ? [this.oldRoutesUnit(), ...plan.routes.map((route) => this.routeUnit(route))] : []),
       ...plan.neighbours.map((neighbour) => this.neighbourUnit(neighbour)),
     ];
     return runUnits(units, report);
@@ -61,18 +64,37 @@ export class Applier {
     return () => this.socket.request(message);
   }
 
-  /** update_interface: down, addresses, move a name-holder aside, set MTU/name/ARP/up, swap back. */
+  /** update_interface begins by taking the link down. A unit of its own: the agent lists
+   * the addresses to delete after that, and the kernel drops IPv6 addresses on down. */
+  private linkDownUnit(iface: InterfacePlan): Unit {
+    return {
+      label: iface.label,
+      steps: () => {
+        const link = this.linkWithMac(iface);
+        if (!link.up) return [];
+        return [{ description: `${iface.label}: set ${link.name} down`, run: this.write(setLinkRequest(link.index, { up: false })) }];
+      },
+    };
+  }
+
+  /** The rest of update_interface: delete the link's addresses, add the requested ones,
+   * move a name-holder aside, set MTU/name/ARP/up, swap back. */
   private interfaceUnit(iface: InterfacePlan, ipv6: boolean, report: ApplyReport): Unit {
     return {
       label: iface.label,
       steps: () => {
         this.indexesByName = undefined;
         const links = listLinks(this.socket);
-        const link = linkByMac(links, iface.mac);
-        if (!link) throw new Error(`no link with MAC ${macText(iface.mac)} any more`);
+        const link = this.linkWithMac(iface, links);
         const steps: Step[] = [];
         const say = (what: string) => `${iface.label}: ${what}`;
-        if (link.up) steps.push({ description: say(`set ${link.name} down`), run: this.write(setLinkRequest(link.index, { up: false })) });
+        for (const deletion of linkAddressDeletions(this.socket, link)) {
+          // Deleting a primary IPv4 address deletes its subnet's secondaries with it (unless
+          // promote_secondaries is set), so their own deletion finds them gone: that is what
+          // it asked for. The agent fails there instead, on any link with two addresses in
+          // one subnet; a follower would then stop mirroring such a pod, so this is not copied.
+          steps.push({ description: say(deletion.description), run: () => ignoreErrno(EADDRNOTAVAIL, this.write(deletion.request)) });
+        }
         for (const address of iface.addresses) {
           if (address.family === 6 && !ipv6) {
             report.skipped.push(say(`address ${address.text} (IPv6 is disabled in the namespace)`));
@@ -104,6 +126,15 @@ export class Applier {
     };
   }
 
+  /** update_routes begins by deleting the old routes (see oldRouteDeletions for which),
+   * listed once the interface updates have renamed links and dropped their routes. */
+  private oldRoutesUnit(): Unit {
+    return {
+      label: "delete the old routes",
+      steps: () => oldRouteDeletions(this.socket, listLinks(this.socket)).map(({ description, request }) => ({ description, run: this.write(request) })),
+    };
+  }
+
   private routeUnit(route: RoutePlan): Unit {
     return {
       label: route.label,
@@ -113,7 +144,8 @@ export class Applier {
           waitForUsableAddresses(this.socket, [route.source.bytes], PREFERRED_SOURCE_WAIT_MS);
         }
         const request = newRouteRequest({ ...route, outputIndex });
-        return [{ description: route.label, run: () => ignoreExisting(() => this.socket.request(request)) }];
+        // An identical route already there is what was asked for (the agent ignores EEXIST too).
+        return [{ description: route.label, run: () => ignoreErrno(EEXIST, this.write(request)) }];
       },
     };
   }
@@ -126,6 +158,12 @@ export class Applier {
         return [{ description: neighbour.label, run: this.write(request) }];
       },
     };
+  }
+
+  private linkWithMac(iface: InterfacePlan, links = listLinks(this.socket)): Link {
+    const link = linkByMac(links, iface.mac);
+    if (!link) throw new Error(`no link with MAC ${macText(iface.mac)} any more`);
+    return link;
   }
 
   private indexOf(device: string): number {
@@ -146,12 +184,12 @@ export function apply(requests: AgentRequests, options: ApplyOptions = {}): Appl
   }
 }
 
-/** An identical route already there is what was asked for (the agent ignores EEXIST too). */
-function ignoreExisting(write: () => void): void {
+/** Runs a write for which the kernel's `errno` answer means the namespace already is as asked. */
+function ignoreErrno(errno: number, write: () => void): void {
   try {
     write();
   } catch (error) {
-    if (!(error instanceof NetlinkError && error.errno === EEXIST)) throw error;
+    if (!(error instanceof NetlinkError && error.errno === errno)) throw error;
   }
 }
 

@@ -1,6 +1,6 @@
 // `katanet apply` on bad input: every kind gets its own message and exit code, and input
 // errors (exit 2) leave the namespace untouched; a kernel refusal part-way (exit 3) lists
-// what was applied and what was not.
+// what was applied and what was not, deletions included.
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyCommand } from "../../host/cli/apply.ts";
-import { assertCleanState, ip, namespaceTestsSkip } from "../support/netns.ts";
+import { assertCleanState, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 import { buildMirror, capturedIO, pb64Json, type Mirror, type RequestsJson } from "./support.ts";
 
 const MAC = "02:00:00:00:aa:01";
@@ -93,5 +93,17 @@ describe("katanet apply on bad input", { skip: namespaceTestsSkip() }, () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+
+  it("an MTU the NIC refuses: exit 3, the address deletions applied, the old-route deletion not", async () => {
+    ipBatch(mirror.namespace, ["addr add 192.0.2.5/24 dev eth0", "link set eth0 up"]);
+    const io = capturedIO(pb64Json({ interfaces: [{ ...ETH0, mtu: 70000 }], routes: [GOOD_ROUTE] }));
+    assert.equal(await applyCommand.run(["--netns", mirror.namespace], io), 3);
+    const label = "interfaces\\[0\\] eth0 \\(02:00:00:00:aa:01\\)";
+    assert.match(io.stderr, new RegExp(`^katanet apply: failed: ${label}: set eth0 mtu 70000, name eth0, arp on, up: EINVAL `));
+    assert.match(io.stderr, new RegExp(`\\n {2}applied {6}${label}: set eth0 down\\n`));
+    assert.match(io.stderr, new RegExp(`\\n {2}applied {6}${label}: delete address 192\\.0\\.2\\.5/24 from eth0\\n`));
+    assert.match(io.stderr, /\n {2}not applied {2}delete the old routes\n {2}not applied {2}routes\[0\] 10\.9\.0\.0\/24 via 10\.0\.0\.1 dev eth0\n$/);
+    assert.doesNotMatch(ip(["-n", mirror.namespace, "addr", "show", "eth0"]), /192\.0\.2\.5/);
   });
 });

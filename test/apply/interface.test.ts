@@ -1,12 +1,13 @@
-// update_interface details that the round trip does not reach: a requested name held by
-// another link is swapped as the agent does, and IPv6 addresses are skipped (and listed
-// as skipped) in a namespace with IPv6 disabled.
+// update_interface details that the round trip does not reach: the link's old addresses
+// are deleted (secondaries the kernel deleted with their primary included), a requested
+// name held by another link is swapped as the agent does, and IPv6 addresses are skipped
+// (and listed as skipped) in a namespace with IPv6 disabled.
 
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { apply } from "../../host/apply/apply.ts";
 import { parsePb64Json } from "../../host/apply/input.ts";
-import { assertCleanState, ip, namespaceTestsSkip } from "../support/netns.ts";
+import { assertCleanState, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 import { buildMirror, pb64Json } from "./support.ts";
 
 const FIRST = "02:00:00:00:dd:01";
@@ -15,6 +16,27 @@ const requestsFor = (json: Parameters<typeof pb64Json>[0]) => parsePb64Json(pb64
 
 describe("interface updates", { skip: namespaceTestsSkip() }, () => {
   after(() => assertCleanState());
+
+  it("replaces the link's addresses, a primary's secondary included", () => {
+    const mirror = buildMirror([{ name: "eth0", hwAddr: FIRST }]);
+    try {
+      ipBatch(mirror.namespace, ["addr add 192.0.2.9/24 dev eth0", "addr add 192.0.2.10/24 dev eth0", "link set eth0 up"]);
+      const addresses = [{ family: 0, address: "10.0.0.2", mask: "24" }];
+      const report = apply(requestsFor({ interfaces: [{ name: "eth0", hwAddr: FIRST, mtu: 1500, IPAddresses: addresses }] }), { netns: mirror.namespace });
+      assert.deepEqual(report.applied, [
+        "interfaces[0] eth0 (02:00:00:00:dd:01): set eth0 down",
+        "interfaces[0] eth0 (02:00:00:00:dd:01): delete address 192.0.2.9/24 from eth0",
+        "interfaces[0] eth0 (02:00:00:00:dd:01): delete address 192.0.2.10/24 from eth0",
+        "interfaces[0] eth0 (02:00:00:00:dd:01): add address 10.0.0.2/24 to eth0",
+        "interfaces[0] eth0 (02:00:00:00:dd:01): set eth0 mtu 1500, name eth0, arp on, up",
+      ]);
+      const shown = ip(["-n", mirror.namespace, "-4", "addr", "show", "eth0"]);
+      assert.match(shown, /inet 10\.0\.0\.2\/24/);
+      assert.doesNotMatch(shown, /192\.0\.2\./);
+    } finally {
+      mirror.delete();
+    }
+  });
 
   it("swaps names with the link that holds the requested one", () => {
     const mirror = buildMirror([{ name: "tmp0", hwAddr: FIRST }, { name: "eth0", hwAddr: SECOND }]);
