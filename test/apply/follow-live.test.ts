@@ -1,7 +1,8 @@
 // Live follow, end to end: `serve()` watches namespace A in this process, the real
 // `katanet follow` command runs as a child process and mirrors the stream into namespace B
 // (NICs with A's names and MACs, nothing else). Then A changes — a route with an MTU, a
-// permanent neighbour, an address — and after each change B's scan must match A's again.
+// permanent neighbour, an address replaced by another — and after each change B's scan
+// must match A's again (so B loses the old address).
 // The deadline is generous; the observed time of each convergence is printed, not asserted.
 
 import assert from "node:assert/strict";
@@ -11,7 +12,7 @@ import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { packageFile } from "../../host/paths.ts";
 import { serve, type Server } from "../../host/serve/server.ts";
-import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
+import { assertCleanState, createNamespace, deleteNamespaces, ip, ipBatch, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
 import { buildMirror, comparable, extraLinkLocal, seedMessages, type Mirror } from "./support.ts";
 
 const CLI = packageFile("dist", "host", "cli.js");
@@ -71,7 +72,7 @@ async function stopFollow(follow: Follow) {
 describe("katanet follow against a live katanet serve", { skip: namespaceTestsSkip() }, () => {
   after(() => assertCleanState());
 
-  it("mirrors A into B: the snapshot, then a route with an MTU, a neighbour and an address", async () => {
+  it("mirrors A into B: the snapshot, then a route with an MTU, a neighbour and a changed address", async () => {
     const created: string[] = [];
     let mirror: Mirror | undefined;
     let server: Server | undefined;
@@ -83,6 +84,9 @@ describe("katanet follow against a live katanet serve", { skip: namespaceTestsSk
       created.push(aPeer);
       ipBatch(aPeer, [`link add p0 type veth peer name eth0 netns ${a} address ${MAC}`, "link set p0 up"]);
       ipBatch(a, ["addr add 10.0.0.2/24 dev eth0", "link set eth0 up", "route add default via 10.0.0.1"]);
+      // So that deleting the old address keeps its replacement (a secondary in the same
+      // subnet) and, with it, A's routes through 10.0.0.1.
+      ip(["netns", "exec", a, "sysctl", "-q", "-w", "net.ipv4.conf.eth0.promote_secondaries=1"]);
       await waitForSettledNamespace(a);
       mirror = buildMirror([{ name: "eth0", hwAddr: MAC }]);
       server = await serve({ netns: a });
@@ -91,18 +95,20 @@ describe("katanet follow against a live katanet serve", { skip: namespaceTestsSk
       const snapshotMs = await convergence(a, mirror.namespace);
       console.log(`follow-live: B matched A's snapshot ${snapshotMs.toFixed(0)} ms after follow started`);
 
-      const changes: Array<[string, string]> = [
-        ["a route with an MTU", "route add 10.9.0.0/16 via 10.0.0.1 mtu 1400"],
-        ["a permanent neighbour", "neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev eth0 nud permanent"],
+      const changes: Array<[string, string[]]> = [
+        ["a route with an MTU", ["route add 10.9.0.0/16 via 10.0.0.1 mtu 1400"]],
+        ["a permanent neighbour", ["neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev eth0 nud permanent"]],
         // Last: applying an interface update takes B's link down, which drops the route and
         // neighbour above; the stream must bring them back.
-        ["a second address", "addr add 10.0.0.3/24 dev eth0"],
+        ["an address changed", ["addr add 10.0.0.3/24 dev eth0", "addr del 10.0.0.2/24 dev eth0"]],
       ];
-      for (const [what, command] of changes) {
-        ipBatch(a, [command]);
+      for (const [what, commands] of changes) {
+        ipBatch(a, commands);
         const elapsedMs = await convergence(a, mirror.namespace);
-        console.log(`follow-live: B matched A ${elapsedMs.toFixed(0)} ms after ${what} (${command})`);
+        console.log(`follow-live: B matched A ${elapsedMs.toFixed(0)} ms after ${what} (${commands.join("; ")})`);
       }
+      assert.doesNotMatch(ip(["-n", mirror.namespace, "addr", "show", "eth0"]), /inet 10\.0\.0\.2\//);
+      assert.match(ip(["-n", mirror.namespace, "route"]), /^10\.9\.0\.0\/16 via 10\.0\.0\.1 dev eth0 mtu 1400/m);
 
       const { code, signal } = await stopFollow(follow);
       assert.deepEqual({ code, signal }, { code: 0, signal: null }, follow.output.stderr);

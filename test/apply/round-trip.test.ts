@@ -1,11 +1,12 @@
 // scan A → apply to B → scan B, for every live fixture Kata converts without an error:
-// B starts with only NICs carrying A's endpoint names and MACs, and must end up giving
-// the same interfaces (addresses, MTU, NOARP), routes and neighbours.
+// B starts with NICs carrying A's endpoint names and MACs, the first one up with a stale
+// address and a stale route, and must end up giving the same interfaces (addresses, MTU,
+// NOARP), routes and neighbours — the stale ones gone, as the agent deletes them.
 
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { apply } from "../../host/apply/apply.ts";
-import { assertCleanState, buildFixtureNamespaces, ip, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
+import { assertCleanState, buildFixtureNamespaces, ip, ipBatch, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
 import { liveFixtures } from "../support/fixtures.ts";
 import { buildMirror, comparable, extraLinkLocal, requestsOf, seedMessages } from "./support.ts";
 
@@ -31,6 +32,12 @@ function hasMappedAddress(requests: ReturnType<typeof requestsOf>): boolean {
   return requests.interfaces.some((iface) => iface.IPAddresses.some((address) => address.family === 0 && Number(address.mask) > 32));
 }
 
+/** What a reused guest NIC may still carry from before, in ranges no fixture uses. */
+function addStaleConfiguration(namespace: string, device: string): void {
+  ipBatch(namespace, [`link set ${device} up`, `addr add 198.51.100.7/24 dev ${device}`, `route add 203.0.113.0/24 via 198.51.100.1 dev ${device}`]);
+}
+const STALE = /198\.51\.100\.|203\.0\.113\./;
+
 /** The default routes' MTUs as `ip route` should show them in B. */
 function defaultRouteMtus(messages: ReturnType<typeof seedMessages>): number[] {
   const routes = comparable(messages).routes.map((route) => JSON.parse(route) as { dest: string; mtu: number; family: string });
@@ -53,7 +60,11 @@ describe("scan → apply → scan round trip", { skip: namespaceTestsSkip() }, (
           assert.throws(() => apply(requests, { netns: mirror!.namespace }), { name: "ApplyInputError", message: /prefix length out of range for an IPv4 address/ });
           return;
         }
+        const firstDevice = requests.interfaces[0]?.name;
+        if (firstDevice) addStaleConfiguration(mirror.namespace, firstDevice);
         apply(requests, { netns: mirror.namespace });
+        assert.doesNotMatch(ip(["-n", mirror.namespace, "addr"]), STALE);
+        assert.doesNotMatch(ip(["-n", mirror.namespace, "route", "show", "table", "all"]), STALE);
         const fromB = seedMessages(mirror.namespace);
         const expected = comparable(fromA);
         expected.routes = afterReplace(expected.routes);
