@@ -16,7 +16,9 @@ export const applyCommand: Command = {
   summary: "configure a network namespace from agent requests, as Kata's agent does",
   usage: `katanet apply [--netns NAME|PATH|PID] [FILE|-]
 
-  FILE     what \`katanet scan/convert --format pb64\` prints ("-" or nothing reads stdin)
+  FILE     what \`katanet scan/convert --format pb64\` prints ("-" or nothing reads stdin);
+           its routes replace the namespace's, but an empty route list leaves them alone
+           (Kata sends no route update then)
   --netns  the namespace to configure (default: katanet's own)
 
   exit codes: 0 applied, 2 bad input (nothing written), 3 the kernel refused a write
