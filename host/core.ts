@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
 import { packageFile } from "./paths.ts";
+import { elementsOf, wrapInField1 } from "./wire/lists.ts";
 
 const ERR_MALFORMED = -1;
 const ERR_KATA = -2;
@@ -255,17 +256,7 @@ export class KatanetCore {
    * streams the list in bounded chunks, so only here is its total length known.
    */
   private wrappedSection(section: number): { message: Uint8Array; list: Uint8Array } {
-    const chunks = this.sectionChunks(section);
-    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    const header = field1Header(total);
-    const message = new Uint8Array(header.length + total);
-    message.set(header);
-    let at = header.length;
-    for (const chunk of chunks) {
-      message.set(chunk, at);
-      at += chunk.length;
-    }
-    return { message, list: message.subarray(header.length) };
+    return wrapInField1(this.sectionChunks(section));
   }
 
   private sectionChunks(section: number): Uint8Array[] {
@@ -378,36 +369,3 @@ function loadFlags(options: ConvertOptions): number {
   return options.keepGoing ? LOAD_KEEP_GOING : 0;
 }
 
-interface Element {
-  whole: Uint8Array;
-  body: Uint8Array;
-}
-
-/** Splits a list section into its repeated-field elements (tag 0x0a, varint length, body). */
-function elementsOf(section: Uint8Array): Element[] {
-  const elements: Element[] = [];
-  let at = 0;
-  while (at < section.length) {
-    const start = at++;
-    let length = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = section[at++];
-      length += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
-    }
-    elements.push({ whole: section.subarray(start, at + length), body: section.subarray(at, at + length) });
-    at += length;
-  }
-  return elements;
-}
-
-/** Tag and length of a field-1 message holding `length` bytes. */
-function field1Header(length: number): Uint8Array {
-  const header = [0x0a];
-  while (length >= 0x80) {
-    header.push((length & 0x7f) | 0x80);
-    length = Math.floor(length / 128);
-  }
-  header.push(length);
-  return Uint8Array.from(header);
-}

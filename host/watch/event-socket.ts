@@ -5,17 +5,11 @@
 import { Errno } from "../netlink/errno.ts";
 import { inNamespace } from "../netlink/netns.ts";
 import { sys, SysError } from "../netlink/sys.ts";
+import { AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, SOL_SOCKET, NETLINK_ROUTE, SOCKADDR_NL_SIZE, MSG_TRUNC } from "../netlink/constants.ts";
 
-const AF_NETLINK = 16;
-const SOCK_RAW = 3;
-const SOCK_CLOEXEC = 0o2000000;
-const NETLINK_ROUTE = 0;
-const SOL_SOCKET = 1;
 const SO_RCVBUF = 8;
 const SO_RCVBUFFORCE = 33;
-const MSG_TRUNC = 0x20;
 const MSG_DONTWAIT = 0x40;
-const SOCKADDR_NL_SIZE = 12;
 
 const RTNLGRP_LINK = 1;
 const RTNLGRP_NEIGH = 3;

@@ -2,9 +2,9 @@
 // two of them in the agent's terms. Comparing bytes is exact: the core's output is
 // deterministic, so equal state gives equal bytes.
 
-import protobuf from "protobufjs";
 import type { AgentMessages, Conversion, NeighbourRule } from "../core.ts";
 import { decode } from "../schema.ts";
+import { elementsOf, wrapInField1 } from "../wire/lists.ts";
 
 export interface InterfaceState {
   name: string;
@@ -39,14 +39,14 @@ export function stateOf(conversion: Conversion, rule: NeighbourRule): NamespaceS
     const { name, hwAddr } = decode("Interface", body);
     return { name, hwAddr, request: messages.updateInterfaceRequests[index] };
   });
-  const neighboursList = field1Of(messages.addArpNeighborsRequest);
+  const neighboursList = elementsOf(messages.addArpNeighborsRequest)[0]?.body ?? new Uint8Array();
   return {
     interfaces,
     interfacesList: messages.interfacesList,
     routesList: messages.routesList,
     neighboursList,
     routesRequest: messages.updateRoutesRequest,
-    neighbours: elementsOf(neighboursList),
+    neighbours: elementsOf(neighboursList).map((element) => element.whole),
   };
 }
 
@@ -75,32 +75,8 @@ export function changesBetween(before: NamespaceState, after: NamespaceState): C
   if (interfaceUpdated || !sameBytes(before.routesList, after.routesList)) changes.push({ kind: "updateRoutes", request: after.routesRequest });
   const known = new Set(interfaceUpdated ? [] : before.neighbours.map(key));
   const added = after.neighbours.filter((element) => !known.has(key(element)));
-  if (added.length > 0) changes.push({ kind: "addNeighbors", request: field1(concat(added)) });
+  if (added.length > 0) changes.push({ kind: "addNeighbors", request: wrapInField1(added).message });
   return changes;
-}
-
-/** The agent's list messages hold their list as field 1; this is that field's body. */
-function field1Of(message: Uint8Array): Uint8Array {
-  if (message.length === 0) return message;
-  const reader = protobuf.Reader.create(message);
-  const tag = reader.uint32();
-  if (tag !== 0x0a) throw new Error(`expected a length-delimited field 1, found tag 0x${tag.toString(16)}`);
-  return reader.bytes();
-}
-
-function field1(body: Uint8Array): Uint8Array {
-  return protobuf.Writer.create().uint32(0x0a).bytes(body).finish();
-}
-
-function elementsOf(list: Uint8Array): Uint8Array[] {
-  const reader = protobuf.Reader.create(list);
-  const elements: Uint8Array[] = [];
-  while (reader.pos < reader.len) {
-    const start = reader.pos;
-    reader.skipType(reader.uint32() & 7);
-    elements.push(list.subarray(start, reader.pos));
-  }
-  return elements;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -113,14 +89,4 @@ function key(bytes: Uint8Array): string {
   let text = "";
   for (const byte of bytes) text += String.fromCharCode(byte);
   return text;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
