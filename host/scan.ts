@@ -54,7 +54,9 @@ function readNamespace(netns: string | undefined, core: KatanetCore): CaptureHin
   });
   try {
     dumpNamespace(netlink, core.resetInput());
-    return hintsByName(gatherHints(ethtool, core.decodeLinks()));
+    // Kata probes only links that reach addSingleEndpoint: those with an address.
+    const candidates = core.decodeLinks().filter((link) => link.addresses.length > 0);
+    return hintsByName(gatherHints(ethtool, candidates));
   } finally {
     netlink.close();
     ethtool.close();

@@ -12,7 +12,7 @@
 //   socket. The addresses come from the Wasm core's decoding (KatanetCore.decodeLinks),
 //   which reports them exactly as the Go netlink library does.
 
-import { statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { sys } from "./sys.ts";
 import { AF_INET, SOCK_DGRAM, SOCK_CLOEXEC } from "./constants.ts";
 
@@ -65,11 +65,8 @@ export class EthtoolSocket {
     new DataView(this.request.buffer).setBigUint64(IFREQ_DATA_OFFSET, sys.addressOf(this.driverInfo), true);
     this.driverInfo.fill(0);
     new DataView(this.driverInfo.buffer).setUint32(0, ETHTOOL_GDRVINFO, true);
-    try {
-      sys.ioctl(this.fd, SIOCETHTOOL, this.request);
-    } catch {
-      return ""; // Kata treats every failure as "not physical"
-    }
+    // Kata treats every failure as "not physical"
+    if (!sys.tryIoctl(this.fd, SIOCETHTOOL, this.request)) return "";
     const field = this.driverInfo.subarray(DRVINFO_BUS_INFO_OFFSET, DRVINFO_BUS_INFO_OFFSET + DRVINFO_BUS_INFO_SIZE);
     const end = field.indexOf(0);
     return textDecoder.decode(end < 0 ? field : field.subarray(0, end));
@@ -85,7 +82,7 @@ export function vhostUserSocketPath(link: HintLink): string | undefined {
   if (link.name === "lo") return undefined;
   for (const ip of link.addresses) {
     const path = VHOST_USER_SOCKET_PATH(ip);
-    if (pathExists(path)) return path;
+    if (existsSync(path)) return path; // Kata: os.Stat succeeds, whatever is there
   }
   return undefined;
 }
@@ -97,13 +94,4 @@ export function gatherHints(ethtool: EthtoolSocket, links: HintLink[]): LinkHint
     if (socket !== undefined) hints.vhostUserSocket = socket;
     return hints;
   });
-}
-
-function pathExists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

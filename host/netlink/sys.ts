@@ -113,6 +113,14 @@ export class Sys {
     this.checked("ioctl", `fd ${fd}, 0x${request.toString(16)}`, () => this.libc.ioctl(fd, request, argument));
   }
 
+  /** An ioctl whose failure is an answer, not an error (a driver without ethtool): true when it worked. */
+  tryIoctl(fd: number, request: number, argument: Uint8Array): boolean {
+    for (;;) {
+      if (this.libc.ioctl(fd, request, argument) >= 0) return true;
+      if (this.libc.errno() !== Errno.EINTR) return false;
+    }
+  }
+
   readlink(path: string): string {
     const encoded = cString(path);
     const into = new Uint8Array(PATH_MAX);
