@@ -1,9 +1,8 @@
 // Every row of docs/bad-input.md: what a user gives `katanet`, and the exact first line
 // of standard error and exit code they get back. cli.test.ts runs each row.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pb64Json } from "../apply/support.ts";
-import { fixturesDirectory } from "../support/fixtures.ts";
+import { findLiveFixture, fixturesDirectory } from "../support/fixtures.ts";
 
 export interface BadInput {
   /** What is wrong, as the catalogue's first column says it. */
@@ -22,13 +21,23 @@ export interface BadInput {
 
 const EMPTY_NETLINK = { links: [], addrs: [], routes: [], neighs: [] };
 
-function fixture(name: string): { netlink: Record<string, string[]>; endpoints: { name: string }[] } {
-  return JSON.parse(readFileSync(join(fixturesDirectory(), name), "utf8"));
-}
+/** A small capture Kata converts, with IPv4 and IPv6 addresses: the base every edit starts from. */
+const dualStack = findLiveFixture("small, dual-stack, converted without error", (f) =>
+  !f.file.endsWith(".gz") &&
+  f.expected.error === null &&
+  (f.expected.seed?.interfaces ?? []).some((i) => {
+    const families = (i as { IPAddresses: { family: string }[] }).IPAddresses.map((a) => a.family);
+    return families.includes("v4") && families.includes("v6");
+  }),
+);
+
+/** The capture of the first fixture whose Kata error starts with `error`. */
+const failingFixture = (error: string): string =>
+  join(fixturesDirectory(), findLiveFixture(`failing with "${error}..."`, (f) => (f.expected.error ?? "").startsWith(error)).file);
 
 /** A real capture with one edit, so only that edit is wrong. */
 function editedCapture(edit: (capture: { netlink: Record<string, string[]>; pciPaths?: Record<string, string> }) => void): string {
-  const { netlink } = fixture("dual-stack-link-local.json");
+  const { netlink } = dualStack;
   const capture = { netlink: { ...netlink, links: [...netlink.links] } };
   edit(capture);
   return JSON.stringify(capture);
@@ -63,7 +72,7 @@ export const CATALOGUE: BadInput[] = [
     args: ["convert", "FILE"],
     file: editedCapture((c) => (c.netlink.links[1] = `ffff${c.netlink.links[1].slice(4)}`)),
     exit: 2,
-    stderr: "katanet convert: netlink.links[1]: the message declares 65535 bytes but its hex holds 1504",
+    stderr: "katanet convert: netlink.links[1]: the message declares 65535 bytes but its hex holds 1860",
   },
   {
     kind: "PCI path that is not hex slots",
@@ -72,8 +81,8 @@ export const CATALOGUE: BadInput[] = [
     exit: 2,
     stderr: 'katanet convert: PCI path "zz" of eth0: token 0 is not a slot number in hex from 0 to 1f (at pciPaths/hints, byte 28)',
   },
-  { kind: "Kata rejects a link (bridge)", args: ["convert", join(fixturesDirectory(), "bridge-unsupported-error.json")], exit: 3, stderr: "Unsupported network interface: bridge" },
-  { kind: "Kata's pair index from a digitless name", args: ["convert", join(fixturesDirectory(), "digitless-name-error.json")], exit: 3, stderr: 'strconv.ParseInt: parsing "": invalid syntax' },
+  { kind: "Kata rejects a link (bridge)", args: ["convert", failingFixture("Unsupported network interface: bridge")], exit: 3, stderr: "Unsupported network interface: bridge" },
+  { kind: "Kata's pair index from a digitless name", args: ["convert", failingFixture("strconv.ParseInt")], exit: 3, stderr: 'strconv.ParseInt: parsing "": invalid syntax' },
   // ---- endpoint specs ----
   { kind: "endpoint specs not an array", args: ["convert", "--endpoints", "FILE"], file: '{"name":"x"}', exit: 2, stderr: "katanet convert: endpoint specs must be a JSON array of endpoint descriptions" },
   { kind: "endpoint name not a string", args: ["convert", "--endpoints", "FILE"], file: '[{"name":5}]', exit: 2, stderr: "katanet convert: endpoint 0 (5): name must be a string, got 5" },
