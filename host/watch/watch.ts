@@ -9,11 +9,11 @@ export interface Watch extends AsyncIterableIterator<Envelope> {
   stop(): void;
 }
 
+const MAX_QUEUED = 1024;
+
 /** Starts watching at once; throws synchronously when the namespace cannot be read. */
 export function watch(options: WatchOptions = {}): Watch {
   const watcher = new NamespaceWatcher(options);
-  // Unbounded on purpose: the consumer is the caller's own loop; a server with remote
-  // clients bounds each client instead (host/serve).
   const queued: Envelope[] = [watcher.snapshot()];
   const waiting: Array<{ resolve(result: IteratorResult<Envelope>): void; reject(error: Error): void }> = [];
   let failure: Error | undefined;
@@ -35,7 +35,10 @@ export function watch(options: WatchOptions = {}): Watch {
     envelope(envelope) {
       const waiter = waiting.shift();
       if (waiter) waiter.resolve({ value: envelope, done: false });
-      else queued.push(envelope);
+      else if (queued.length < MAX_QUEUED) queued.push(envelope);
+      // A consumer this far behind gets the whole state once instead of an ever longer
+      // backlog: nothing is lost, and memory stays bounded.
+      else queued.splice(0, queued.length, { ...watcher.snapshot(), kind: "resync" });
     },
     failed: (error) => finish(error),
   });
