@@ -81,7 +81,7 @@ export class NamespaceWatcher {
     return this.lastSeq;
   }
 
-  snapshot(): Envelope {
+  snapshot(): Extract<Envelope, { kind: "snapshot" | "resync" }> {
     return { seq: this.lastSeq, kind: "snapshot", state: this.current };
   }
 
