@@ -2,7 +2,7 @@
 // length) pairs pointing into the input area, so nothing is copied; a length of NIL (-1)
 // is Go's nil slice. Addresses, routes and neighbours hang off per-ifindex chains that
 // keep dump order, the order Kata's per-link list calls return them in.
-import { Table } from "./memory/table";
+import { fieldAt, setFieldAt, Table } from "./memory/table";
 
 // links (RTM_NEWLINK), in dump order
 export const L_INDEX = 0;
@@ -137,11 +137,12 @@ function rehash(): void {
 
 /** Appends `row` of `table` (whose next-field is 0) to a chain's list, keeping order. */
 export function append(chain: i32, headField: i32, table: Table, row: i32): void {
-  table.set(row, 0, NONE);
-  const tail = chains.get(chain, headField + 1);
-  if (tail == NONE) chains.set(chain, headField, row);
-  else table.set(tail, 0, row);
-  chains.set(chain, headField + 1, row);
+  setFieldAt(table.rowAt(row), 0, NONE);
+  const chainRow = chains.rowAt(chain);
+  const tail = fieldAt(chainRow, headField + 1);
+  if (tail == NONE) setFieldAt(chainRow, headField, row);
+  else setFieldAt(table.rowAt(tail), 0, row);
+  setFieldAt(chainRow, headField + 1, row);
 }
 
 // endpoints, in the order Kata hands them to generateVCNetworkStructures

@@ -32,6 +32,11 @@ export class Table {
     return row;
   }
 
+  /** Where a row starts, for `fieldAt`/`setFieldAt`: one address computation per row, not per field. */
+  @inline rowAt(row: i32): usize {
+    return this.data + (<usize>(row * this.stride) << 2);
+  }
+
   @inline get(row: i32, field: i32): i32 {
     return load<i32>(this.data + (<usize>(row * this.stride + field) << 2));
   }
@@ -57,4 +62,14 @@ export class Table {
     this.capacity += this.capacity >> 1;
     this.data = heap.realloc(this.data, <usize>(this.capacity * this.stride) << 2);
   }
+}
+
+// Fields of a row by its address (`Table.rowAt`). Hot loops keep the address in a local:
+// `get`/`set` reload the table's data pointer and stride from memory at every access.
+@inline export function fieldAt(row: usize, field: i32): i32 {
+  return load<i32>(row + (<usize>field << 2));
+}
+
+@inline export function setFieldAt(row: usize, field: i32, value: i32): void {
+  store<i32>(row + (<usize>field << 2), value);
 }

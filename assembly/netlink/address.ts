@@ -6,12 +6,11 @@ import { lastError } from "../errors";
 import { addrs, append, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, C_ADDR_HEAD, NONE } from "../model";
 import { bytesEqual } from "../text/compare";
 import { cidrMaskKind } from "../text/ip";
-import { AttributeReader } from "./attributes";
+import { afterAttribute, attributeAt, attributeLength, attributeType, attributeValue } from "./attributes";
 import { AF_INET, IFA_ADDRESS, IFA_LOCAL } from "./constants";
 import { MessageWalker } from "./messages";
 
 const IFADDRMSG_SIZE = 8;
-const attributes = new AttributeReader();
 
 export function decodeAddress(message: MessageWalker): void {
   if (!message.hasHeader(IFADDRMSG_SIZE, "RTM_NEWADDR")) return;
@@ -23,14 +22,15 @@ export function decodeAddress(message: MessageWalker): void {
   let addressLength = NONE;
   let local: usize = 0;
   let localLength = NONE;
-  attributes.reset(message.payload + IFADDRMSG_SIZE, message.payload + <usize>message.payloadLength, base);
-  while (attributes.next()) {
-    if (attributes.type == IFA_ADDRESS) {
-      address = attributes.value;
-      addressLength = attributes.length;
-    } else if (attributes.type == IFA_LOCAL) {
-      local = attributes.value;
-      localLength = attributes.length;
+  const end = message.payload + <usize>message.payloadLength;
+  for (let at = message.payload + IFADDRMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
+    const type = attributeType(at);
+    if (type == IFA_ADDRESS) {
+      address = attributeValue(at);
+      addressLength = attributeLength(at);
+    } else if (type == IFA_LOCAL) {
+      local = attributeValue(at);
+      localLength = attributeLength(at);
     }
   }
   if (lastError.failed) return;

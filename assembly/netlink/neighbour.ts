@@ -5,29 +5,33 @@
 // katanet always takes 16 bytes as a hardware address.
 import { lastError } from "../errors";
 import { append, chainFor, C_NEIGH_HEAD, neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE } from "../model";
-import { AttributeReader } from "./attributes";
+import { afterAttribute, attributeAt, attributeLength, attributeType, attributeValue } from "./attributes";
+import { setFieldAt } from "../memory/table";
 import { NDA_DST, NDA_LLADDR } from "./constants";
 import { MessageWalker } from "./messages";
 
 const NDMSG_SIZE = 12;
-const attributes = new AttributeReader();
 
 export function decodeNeighbour(message: MessageWalker): void {
   if (!message.hasHeader(NDMSG_SIZE, "RTM_NEWNEIGH")) return;
   const header = message.payload;
+  const base = message.inputBase;
   const row = neighs.add();
-  neighs.set(row, N_STATE, load<u16>(header + 8));
-  neighs.set(row, N_FLAGS, load<u8>(header + 10));
-  neighs.set(row, N_IP + 1, NONE);
-  neighs.set(row, N_LLADDR + 1, NONE);
-  attributes.reset(header + NDMSG_SIZE, header + <usize>message.payloadLength, message.inputBase);
-  while (attributes.next()) {
-    if (attributes.type == NDA_DST) {
-      neighs.set(row, N_IP, attributes.offsetOfValue());
-      neighs.set(row, N_IP + 1, attributes.length);
-    } else if (attributes.type == NDA_LLADDR && attributes.length != 4) {
-      neighs.set(row, N_LLADDR, attributes.offsetOfValue());
-      neighs.set(row, N_LLADDR + 1, attributes.length);
+  const neigh = neighs.rowAt(row);
+  setFieldAt(neigh, N_STATE, load<u16>(header + 8));
+  setFieldAt(neigh, N_FLAGS, load<u8>(header + 10));
+  setFieldAt(neigh, N_IP + 1, NONE);
+  setFieldAt(neigh, N_LLADDR + 1, NONE);
+  const end = header + <usize>message.payloadLength;
+  for (let at = header + NDMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
+    const type = attributeType(at);
+    const length = attributeLength(at);
+    if (type == NDA_DST) {
+      setFieldAt(neigh, N_IP, <i32>(attributeValue(at) - base));
+      setFieldAt(neigh, N_IP + 1, length);
+    } else if (type == NDA_LLADDR && length != 4) {
+      setFieldAt(neigh, N_LLADDR, <i32>(attributeValue(at) - base));
+      setFieldAt(neigh, N_LLADDR + 1, length);
     }
   }
   if (lastError.failed) return;

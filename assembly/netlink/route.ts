@@ -9,15 +9,14 @@ import {
   R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
 import { cidrMaskKind } from "../text/ip";
-import { AttributeReader } from "./attributes";
+import { afterAttribute, attributeAt, attributeLength, attributeType, attributeU32, attributeValue } from "./attributes";
+import { setFieldAt } from "../memory/table";
 import {
   AF_MPLS, RTAX_MTU, RTA_DST, RTA_GATEWAY, RTA_METRICS, RTA_OIF, RTA_PREFSRC, RTM_F_CLONED, RT_TABLE_MAIN,
 } from "./constants";
 import { MessageWalker } from "./messages";
 
 const RTMSG_SIZE = 12;
-const attributes = new AttributeReader();
-const metrics = new AttributeReader();
 
 export function decodeRoute(message: MessageWalker): void {
   if (!message.hasHeader(RTMSG_SIZE, "RTM_NEWROUTE")) return;
@@ -28,34 +27,37 @@ export function decodeRoute(message: MessageWalker): void {
   const destinationLength = <i32>load<u8>(header + 1);
   const base = message.inputBase;
   const row = routes.add();
-  routes.set(row, R_FAMILY, family);
-  routes.set(row, R_PROTOCOL, load<u8>(header + 5));
-  routes.set(row, R_SCOPE, load<u8>(header + 6));
-  routes.set(row, R_FLAGS, <i32>flags);
-  routes.set(row, R_DST + 1, NONE);
-  routes.set(row, R_GW + 1, NONE);
-  routes.set(row, R_SRC + 1, NONE);
+  const route = routes.rowAt(row);
+  setFieldAt(route, R_FAMILY, family);
+  setFieldAt(route, R_PROTOCOL, load<u8>(header + 5));
+  setFieldAt(route, R_SCOPE, load<u8>(header + 6));
+  setFieldAt(route, R_FLAGS, <i32>flags);
+  setFieldAt(route, R_DST + 1, NONE);
+  setFieldAt(route, R_GW + 1, NONE);
+  setFieldAt(route, R_SRC + 1, NONE);
   let outputInterface = 0;
-  attributes.reset(header + RTMSG_SIZE, header + <usize>message.payloadLength, base);
-  while (attributes.next()) {
-    switch (attributes.type) {
+  const end = header + <usize>message.payloadLength;
+  for (let at = header + RTMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
+    const offset = <i32>(attributeValue(at) - base);
+    const length = attributeLength(at);
+    switch (attributeType(at)) {
       case RTA_DST:
         // An MPLS destination is a label stack, not an IP: Kata never sees it.
-        if (family != AF_MPLS) setDestination(row, attributes.offsetOfValue(), attributes.length, destinationLength);
+        if (family != AF_MPLS) setDestination(route, offset, length, destinationLength);
         break;
       case RTA_GATEWAY:
-        routes.set(row, R_GW, attributes.offsetOfValue());
-        routes.set(row, R_GW + 1, attributes.length);
+        setFieldAt(route, R_GW, offset);
+        setFieldAt(route, R_GW + 1, length);
         break;
       case RTA_PREFSRC:
-        routes.set(row, R_SRC, attributes.offsetOfValue());
-        routes.set(row, R_SRC + 1, attributes.length);
+        setFieldAt(route, R_SRC, offset);
+        setFieldAt(route, R_SRC + 1, length);
         break;
       case RTA_OIF:
-        outputInterface = <i32>attributes.u32("RTA_OIF");
+        outputInterface = <i32>attributeU32(at, base, "RTA_OIF");
         break;
       case RTA_METRICS:
-        routes.set(row, R_MTU, metricMTU(base));
+        setFieldAt(route, R_MTU, metricMTU(at, base));
         break;
     }
   }
@@ -63,18 +65,20 @@ export function decodeRoute(message: MessageWalker): void {
   append(chainFor(outputInterface), C_ROUTE_HEAD, routes, row);
 }
 
-function setDestination(row: i32, offset: i32, length: i32, ones: i32): void {
-  routes.set(row, R_DST, offset);
-  routes.set(row, R_DST + 1, length);
-  routes.set(row, R_DST_MASK_KIND, cidrMaskKind(ones, length * 8));
-  routes.set(row, R_DST_MASK_A, ones);
-  routes.set(row, R_DST_MASK_B, length * 8);
+@inline function setDestination(route: usize, offset: i32, length: i32, ones: i32): void {
+  setFieldAt(route, R_DST, offset);
+  setFieldAt(route, R_DST + 1, length);
+  setFieldAt(route, R_DST_MASK_KIND, cidrMaskKind(ones, length * 8));
+  setFieldAt(route, R_DST_MASK_A, ones);
+  setFieldAt(route, R_DST_MASK_B, length * 8);
 }
 
-/** RTAX_MTU inside RTA_METRICS; the lock bit lives elsewhere and is lost, as in Go. */
-function metricMTU(base: usize): i32 {
+/** RTAX_MTU inside RTA_METRICS (the attribute at `metrics`); the lock bit lives elsewhere and is lost, as in Go. */
+function metricMTU(metrics: usize, base: usize): i32 {
   let mtu = 0;
-  metrics.reset(attributes.value, attributes.value + <usize>attributes.length, base);
-  while (metrics.next()) if (metrics.type == RTAX_MTU) mtu = <i32>metrics.u32("RTAX_MTU");
+  const end = attributeValue(metrics) + <usize>attributeLength(metrics);
+  for (let at = attributeValue(metrics); attributeAt(at, end, base); at = afterAttribute(at, end)) {
+    if (attributeType(at) == RTAX_MTU) mtu = <i32>attributeU32(at, base, "RTAX_MTU");
+  }
   return mtu;
 }
