@@ -9,10 +9,11 @@ import {
   R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
 import { AF_INET6, IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
-import { out } from "../proto/writer";
+import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt } from "../proto/writer";
+import { fieldAt } from "../memory/table";
 import { writeDecimal } from "../text/digits";
-import { isIPv4, isLoopback, maskOnes, writeIP, writeIPNet } from "../text/ip";
-import { writeMAC } from "../text/mac";
+import { ipAt, ipNetAt, isIPv4, isLoopback, maskOnes, writeIP } from "../text/ip";
+import { macAt, writeMAC } from "../text/mac";
 import { endpointTypeText } from "./endpoints";
 import { writePciPath } from "./pcipath";
 import { sameIPText } from "./gateways";
@@ -142,34 +143,44 @@ export function isGuestRoute(route: i32): bool {
   return routes.get(route, R_PROTOCOL) != RTPROT_KERNEL;
 }
 
+// Element writers keep the write position in a local (see proto/writer.ts) and read
+// their rows through one address each (see memory/table.ts).
+
 export function writeRoute(endpoint: i32, route: i32): void {
-  const element = out.open(ELEMENT);
-  const dstLength = routes.get(route, R_DST + 1);
+  const row = routes.rowAt(route);
+  const element = openAt(ELEMENT, out.pos);
+  let pos = element;
+  const dstLength = fieldAt(row, R_DST + 1);
   if (dstLength != NONE) {
-    const field = out.open(ROUTE_DEST);
-    writeIPNet(
-      at(routes.get(route, R_DST)), dstLength,
-      routes.get(route, R_DST_MASK_KIND), routes.get(route, R_DST_MASK_A), routes.get(route, R_DST_MASK_B),
+    const field = openAt(ROUTE_DEST, pos);
+    pos = ipNetAt(
+      at(fieldAt(row, R_DST)), dstLength,
+      fieldAt(row, R_DST_MASK_KIND), fieldAt(row, R_DST_MASK_A), fieldAt(row, R_DST_MASK_B), field,
     );
-    out.close(field);
+    pos = closeAt(field, pos);
   }
-  writeOptionalIP(ROUTE_GATEWAY, routes.get(route, R_GW), routes.get(route, R_GW + 1));
-  out.stringField(ROUTE_DEVICE, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME + 1));
-  writeOptionalIP(ROUTE_SOURCE, routes.get(route, R_SRC), routes.get(route, R_SRC + 1));
-  out.uintField(ROUTE_SCOPE, unsigned(routes.get(route, R_SCOPE)));
+  pos = optionalIPAt(ROUTE_GATEWAY, fieldAt(row, R_GW), fieldAt(row, R_GW + 1), pos);
+  pos = deviceAt(ROUTE_DEVICE, endpoint, pos);
+  pos = optionalIPAt(ROUTE_SOURCE, fieldAt(row, R_SRC), fieldAt(row, R_SRC + 1), pos);
+  pos = uintFieldAt(ROUTE_SCOPE, unsigned(fieldAt(row, R_SCOPE)), pos);
   // utils.ConvertAddressFamily: only AF_INET6 is v6, whatever the addresses say.
-  out.intField(ROUTE_FAMILY, routes.get(route, R_FAMILY) == AF_INET6 ? FAMILY_V6 : 0);
-  out.uintField(ROUTE_FLAGS, unsigned(routes.get(route, R_FLAGS)));
-  out.uintField(ROUTE_MTU, unsigned(routes.get(route, R_MTU)));
-  out.close(element);
+  pos = intFieldAt(ROUTE_FAMILY, fieldAt(row, R_FAMILY) == AF_INET6 ? FAMILY_V6 : 0, pos);
+  pos = uintFieldAt(ROUTE_FLAGS, unsigned(fieldAt(row, R_FLAGS)), pos);
+  pos = uintFieldAt(ROUTE_MTU, unsigned(fieldAt(row, R_MTU)), pos);
+  out.pos = closeAt(element, pos);
 }
 
 /** A non-nil IP is written even when empty: Go prints it as "<nil>". */
-function writeOptionalIP(field: u32, offset: i32, length: i32): void {
-  if (length == NONE) return;
-  const text = out.open(field);
-  writeIP(at(offset), length);
-  out.close(text);
+function optionalIPAt(field: u32, offset: i32, length: i32, pos: usize): usize {
+  if (length == NONE) return pos;
+  const text = openAt(field, pos);
+  return closeAt(text, ipAt(at(offset), length, text));
+}
+
+/** The endpoint's name as a route's or neighbour's device. */
+@inline function deviceAt(field: u32, endpoint: i32, pos: usize): usize {
+  const row = endpoints.rowAt(endpoint);
+  return stringFieldAt(field, at(fieldAt(row, E_NAME)), fieldAt(row, E_NAME + 1), pos);
 }
 
 // ---- neighbours ----
@@ -201,25 +212,24 @@ function isDefaultGateway(endpoint: i32, neigh: i32): bool {
 }
 
 export function writeNeighbour(endpoint: i32, neigh: i32): void {
-  const element = out.open(ELEMENT);
-  const ip = at(neighs.get(neigh, N_IP));
-  const ipLength = neighs.get(neigh, N_IP + 1);
-  const to = out.open(NEIGH_TO);
-  out.intField(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6);
-  const text = out.open(ADDRESS_TEXT);
-  writeIP(ip, ipLength);
-  out.close(text);
-  out.close(to);
-  out.stringField(NEIGH_DEVICE, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME + 1));
-  const lladdrLength = neighs.get(neigh, N_LLADDR + 1);
+  const row = neighs.rowAt(neigh);
+  const element = openAt(ELEMENT, out.pos);
+  const ip = at(fieldAt(row, N_IP));
+  const ipLength = fieldAt(row, N_IP + 1);
+  const to = openAt(NEIGH_TO, element);
+  let pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
+  const text = openAt(ADDRESS_TEXT, pos);
+  pos = closeAt(text, ipAt(ip, ipLength, text));
+  pos = closeAt(to, pos);
+  pos = deviceAt(NEIGH_DEVICE, endpoint, pos);
+  const lladdrLength = fieldAt(row, N_LLADDR + 1);
   if (lladdrLength > 0) {
-    const field = out.open(NEIGH_LLADDR);
-    writeMAC(at(neighs.get(neigh, N_LLADDR)), lladdrLength);
-    out.close(field);
+    const field = openAt(NEIGH_LLADDR, pos);
+    pos = closeAt(field, macAt(at(fieldAt(row, N_LLADDR)), lladdrLength, field));
   }
-  out.intField(NEIGH_STATE, neighs.get(neigh, N_STATE));
-  out.intField(NEIGH_FLAGS, neighs.get(neigh, N_FLAGS));
-  out.close(element);
+  pos = intFieldAt(NEIGH_STATE, fieldAt(row, N_STATE), pos);
+  pos = intFieldAt(NEIGH_FLAGS, fieldAt(row, N_FLAGS), pos);
+  out.pos = closeAt(element, pos);
 }
 
 // ---- room needed ----
@@ -242,12 +252,14 @@ export function interfaceBound(endpoint: i32): i32 {
 }
 
 export function routeBound(endpoint: i32, route: i32): i32 {
+  const row = routes.rowAt(route);
   return (
-    96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(routes.get(route, R_DST + 1)) + 2 * max(0, routes.get(route, R_DST_MASK_B)) +
-    ipTextBound(routes.get(route, R_GW + 1)) + ipTextBound(routes.get(route, R_SRC + 1))
+    96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(fieldAt(row, R_DST + 1)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
+    ipTextBound(fieldAt(row, R_GW + 1)) + ipTextBound(fieldAt(row, R_SRC + 1))
   );
 }
 
 export function neighbourBound(endpoint: i32, neigh: i32): i32 {
-  return 96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(neighs.get(neigh, N_IP + 1)) + 3 * max(0, neighs.get(neigh, N_LLADDR + 1));
+  const row = neighs.rowAt(neigh);
+  return 96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
 }

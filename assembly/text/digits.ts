@@ -16,17 +16,16 @@ const HEX_DIGITS = memory.data<u8>([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 
   out.pos = hexByteAt(value, out.pos);
 }
 
-/** Lower-case hex without leading zeros, as Go's IPv6 groups are printed. */
+/** Lower-case hex without leading zeros, as Go's IPv6 groups are printed (`value` < 0x10000). */
 export function hexGroupAt(value: u32, pos: usize): usize {
-  let started = false;
-  for (let shift: i32 = 12; shift >= 0; shift -= 4) {
-    const digit = (value >> <u32>shift) & 15;
-    if (digit != 0 || started || shift == 0) {
-      store<u8>(pos++, load<u8>(HEX_DIGITS + <usize>digit));
-      started = true;
-    }
-  }
-  return pos;
+  const digits = value == 0 ? 1 : (35 - <i32>clz(value)) >> 2; // 4 bits a digit, at least one
+  const end = pos + <usize>digits;
+  let at = end;
+  do {
+    store<u8>(--at, load<u8>(HEX_DIGITS + <usize>(value & 15)));
+    value >>= 4;
+  } while (at > pos);
+  return end;
 }
 
 // "0".."255" as (length, three digits) per value: IPv4 octets are most of the numbers written.
@@ -55,14 +54,10 @@ function buildByteDecimals(): usize {
   return pos + <usize>load<u8>(entry);
 }
 
-export function writeDecimal(value: u64): void {
-  if (value < 256) {
-    out.pos = byteDecimalAt(<u32>value, out.pos);
-    return;
-  }
-  const digits = decimalDigits(value);
-  let at = out.pos + <usize>digits;
-  out.pos = at;
+export function decimalAt(value: u64, pos: usize): usize {
+  if (value < 256) return byteDecimalAt(<u32>value, pos);
+  const end = pos + <usize>decimalDigits(value);
+  let at = end;
   // 32-bit division is much cheaper in Wasm: use it once the value fits
   while (value > <u64>u32.MAX_VALUE) {
     store<u8>(--at, 48 + <u8>(value % 10));
@@ -73,6 +68,11 @@ export function writeDecimal(value: u64): void {
     store<u8>(--at, 48 + <u8>(small % 10));
     small /= 10;
   }
+  return end;
+}
+
+export function writeDecimal(value: u64): void {
+  out.pos = decimalAt(value, out.pos);
 }
 
 export function writeSignedDecimal(value: i64): void {

@@ -2,8 +2,8 @@
 // Wasm memory. A slice is (ptr, length); length NIL is Go's nil. Go 1.19 rules:
 // IPv4 and IPv4-mapped IPv6 print dotted; other 16-byte IPs print RFC 5952 style; any
 // other length prints "?" and hex; an empty or nil IP prints "<nil>".
-import { out } from "../proto/writer";
-import { byteDecimalAt, hexGroupAt, writeDecimal, writeHexByte } from "./digits";
+import { byteAt, out } from "../proto/writer";
+import { byteDecimalAt, decimalAt, hexByteAt, hexGroupAt } from "./digits";
 
 export const NIL: i32 = -1;
 
@@ -11,8 +11,8 @@ export const NIL: i32 = -1;
 export function ipv4Offset(ptr: usize, length: i32): i32 {
   if (length == 4) return 0;
   if (length != 16) return -1;
-  for (let i = 0; i < 10; i++) if (load<u8>(ptr + <usize>i) != 0) return -1;
-  if (load<u8>(ptr + 10) != 0xff || load<u8>(ptr + 11) != 0xff) return -1;
+  // ten zero bytes, then 0xff 0xff (unaligned loads are fine in Wasm)
+  if (load<u64>(ptr) != 0 || load<u32>(ptr, 8) != 0xffff0000) return -1;
   return 12;
 }
 
@@ -29,20 +29,18 @@ export function isLoopback(ptr: usize, length: i32): bool {
   return load<u8>(ptr + 15) == 1;
 }
 
-export function writeIP(ptr: usize, length: i32): void {
-  if (length <= 0) {
-    writeNilText();
-    return;
-  }
+export function ipAt(ptr: usize, length: i32, pos: usize): usize {
+  if (length <= 0) return nilTextAt(pos);
   const v4 = ipv4Offset(ptr, length);
-  if (v4 >= 0) {
-    out.pos = dottedAt(ptr + <usize>v4, out.pos);
-  } else if (length == 16) {
-    out.pos = ipv6At(ptr, out.pos);
-  } else {
-    out.byte(63); // '?'
-    for (let i = 0; i < length; i++) writeHexByte(load<u8>(ptr + <usize>i));
-  }
+  if (v4 >= 0) return dottedAt(ptr + <usize>v4, pos);
+  if (length == 16) return ipv6At(ptr, pos);
+  pos = byteAt(63, pos); // '?'
+  for (let i = 0; i < length; i++) pos = hexByteAt(load<u8>(ptr + <usize>i), pos);
+  return pos;
+}
+
+export function writeIP(ptr: usize, length: i32): void {
+  out.pos = ipAt(ptr, length, out.pos);
 }
 
 function dottedAt(ptr: usize, pos: usize): usize {
@@ -55,46 +53,48 @@ function dottedAt(ptr: usize, pos: usize): usize {
 }
 
 @inline function group(ptr: usize, index: i32): u32 {
-  return (<u32>load<u8>(ptr + <usize>index) << 8) | load<u8>(ptr + <usize>index + 1);
+  return <u32>bswap<u16>(load<u16>(ptr + (<usize>index << 1))); // big-endian on the wire
 }
 
 function ipv6At(ptr: usize, pos: usize): usize {
   // The longest run of two or more zero groups (the first on a tie) becomes "::".
   let runStart = -1;
-  let runEnd = -1;
-  for (let i = 0; i < 16; i += 2) {
-    let j = i;
-    while (j < 16 && group(ptr, j) == 0) j += 2;
-    if (j > i && j - i > runEnd - runStart) {
-      runStart = i;
-      runEnd = j;
-      i = j;
+  let runLength = 1;
+  let start = 0;
+  let length = 0;
+  for (let i = 0; i < 8; i++) {
+    if (load<u16>(ptr + (<usize>i << 1)) != 0) {
+      length = 0;
+      continue;
+    }
+    if (length++ == 0) start = i;
+    if (length > runLength) {
+      runStart = start;
+      runLength = length;
     }
   }
-  if (runEnd - runStart <= 2) {
-    runStart = -1;
-    runEnd = -1;
-  }
-  for (let i = 0; i < 16; i += 2) {
+  for (let i = 0; i < 8; i++) {
     if (i == runStart) {
-      store<u16>(pos, 0x3a3a); // "::"
-      pos += 2;
-      i = runEnd;
-      if (i >= 16) break;
+      pos = store2At(0x3a3a, pos); // "::"
+      i += runLength;
+      if (i >= 8) break;
     } else if (i > 0) {
-      store<u8>(pos++, 58);
+      pos = byteAt(58, pos);
     }
     pos = hexGroupAt(group(ptr, i), pos);
   }
   return pos;
 }
 
-function writeNilText(): void {
-  out.byte(60); // "<nil>"
-  out.byte(110);
-  out.byte(105);
-  out.byte(108);
-  out.byte(62);
+@inline function store2At(twoBytes: u16, pos: usize): usize {
+  store<u16>(pos, twoBytes);
+  return pos + 2;
+}
+
+function nilTextAt(pos: usize): usize {
+  store<u32>(pos, 0x6c696e3c); // "<nil"
+  store<u8>(pos, 62, 4); // ">"
+  return pos + 5;
 }
 
 // ---- masks ----
@@ -143,35 +143,25 @@ export function maskOnes(kind: i32, a: i32, b: i32): i32 {
  * mask's last 4 bytes; mismatched lengths or a nil mask give "<nil>"; a non-canonical
  * mask is printed in hex after the slash.
  */
-export function writeIPNet(ipPtr: usize, ipLength: i32, maskKind: i32, a: i32, b: i32): void {
+export function ipNetAt(ipPtr: usize, ipLength: i32, maskKind: i32, a: i32, b: i32, pos: usize): usize {
   const v4 = ipv4Offset(ipPtr, ipLength);
   const netLength = v4 >= 0 ? 4 : ipLength;
-  if (v4 < 0 && ipLength != 16) {
-    writeNilText();
-    return;
-  }
+  if (v4 < 0 && ipLength != 16) return nilTextAt(pos);
   const maskLength = maskKind == MASK_CIDR ? b >> 3 : maskKind == MASK_BYTES ? b : 0;
-  if (maskLength != 4 && maskLength != 16) {
-    writeNilText();
-    return;
-  }
-  if (maskLength == 4 && netLength != 4) {
-    writeNilText();
-    return;
-  }
+  if (maskLength != 4 && maskLength != 16) return nilTextAt(pos);
+  if (maskLength == 4 && netLength != 4) return nilTextAt(pos);
   const tail = maskLength == 16 && netLength == 4; // Go slices the mask to its last 4 bytes
-  out.pos = v4 >= 0 ? dottedAt(ipPtr + <usize>v4, out.pos) : ipv6At(ipPtr, out.pos);
-  out.byte(47); // '/'
-  if (maskKind == MASK_CIDR) {
-    writeDecimal(<u64>(tail ? max(0, a - 96) : a));
-    return;
-  }
+  pos = v4 >= 0 ? dottedAt(ipPtr + <usize>v4, pos) : ipv6At(ipPtr, pos);
+  pos = byteAt(47, pos); // '/'
+  if (maskKind == MASK_CIDR) return decimalAt(<u64>(tail ? max(0, a - 96) : a), pos);
   const maskPtr = <usize>a + (tail ? 12 : 0);
   const bytes = tail ? 4 : b;
   const ones = simpleMaskLength(maskPtr, bytes);
-  if (ones >= 0) {
-    writeDecimal(<u64>ones);
-  } else {
-    for (let i = 0; i < bytes; i++) writeHexByte(load<u8>(maskPtr + <usize>i));
-  }
+  if (ones >= 0) return decimalAt(<u64>ones, pos);
+  for (let i = 0; i < bytes; i++) pos = hexByteAt(load<u8>(maskPtr + <usize>i), pos);
+  return pos;
+}
+
+export function writeIPNet(ipPtr: usize, ipLength: i32, maskKind: i32, a: i32, b: i32): void {
+  out.pos = ipNetAt(ipPtr, ipLength, maskKind, a, b, out.pos);
 }

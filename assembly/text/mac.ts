@@ -2,12 +2,16 @@
 import { out } from "../proto/writer";
 import { hexByteAt } from "./digits";
 
-export function writeMAC(ptr: usize, length: i32): void {
-  if (length <= 0) return;
-  let pos = hexByteAt(load<u8>(ptr), out.pos);
+export function macAt(ptr: usize, length: i32, pos: usize): usize {
+  if (length <= 0) return pos;
+  pos = hexByteAt(load<u8>(ptr), pos);
   for (let i = 1; i < length; i++) {
     store<u8>(pos, 58);
     pos = hexByteAt(load<u8>(ptr + <usize>i), pos + 1);
   }
-  out.pos = pos;
+  return pos;
+}
+
+export function writeMAC(ptr: usize, length: i32): void {
+  out.pos = macAt(ptr, length, out.pos);
 }
