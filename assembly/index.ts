@@ -7,7 +7,7 @@ import { addrs, endpoints, E_NAME, E_PCI, inputBase, links, neighs, rebaseModel,
 import {
   NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
 } from "./netlink/constants";
-import { MessageWalker } from "./netlink/messages";
+import { afterMessage, messageAt, messageType, MessageWalker } from "./netlink/messages";
 import { decodeLink } from "./netlink/link";
 import { decodeAddress } from "./netlink/address";
 import { decodeRoute } from "./netlink/route";
@@ -75,9 +75,9 @@ function reserveTables(inPtr: usize, inLength: i32): void {
   let addrCount = 0;
   let routeCount = 0;
   let neighCount = 0;
-  walker.reset(inPtr, inLength, inPtr);
-  while (walker.next()) {
-    const type = walker.type;
+  const end = inPtr + <usize>inLength;
+  for (let at = inPtr; messageAt(at, end, inPtr); at = afterMessage(at, end)) {
+    const type = messageType(at);
     if (type == RTM_NEWLINK) linkCount++;
     else if (type == RTM_NEWADDR) addrCount++;
     else if (type == RTM_NEWROUTE) routeCount++;

@@ -2,6 +2,52 @@
 import { lastError } from "../errors";
 import { NLMSG_HDRLEN } from "./constants";
 
+// As attributes.ts: the walk is inline functions over the message's position, so a loop
+// that only needs headers keeps the position in a local:
+//
+//   for (let at = start; messageAt(at, end, base); at = afterMessage(at, end)) { ... }
+//
+// `MessageWalker` wraps them and holds the current message for the decoders.
+
+/** True when a whole message starts at `at`; false at the end of [at, end) or on an error (recorded). */
+@inline export function messageAt(at: usize, end: usize, base: usize): bool {
+  if (lastError.failed || at >= end) return false;
+  const remaining = <i32>(end - at);
+  const declared: u32 = remaining < NLMSG_HDRLEN ? 0 : load<u32>(at);
+  if (declared < <u32>NLMSG_HDRLEN || declared > <u32>remaining) {
+    badMessageLength(at, remaining, base);
+    return false;
+  }
+  return true;
+}
+
+@inline export function messageType(at: usize): u16 {
+  return load<u16>(at, 4);
+}
+
+/** Where the next message starts; the last one may go unpadded. */
+@inline export function afterMessage(at: usize, end: usize): usize {
+  return min(at + ((<usize>load<u32>(at) + 3) & ~3), end);
+}
+
+function badMessageLength(at: usize, remaining: i32, base: usize): void {
+  if (remaining < NLMSG_HDRLEN) {
+    lastError
+      .malformed(<i32>(at - base))
+      .ascii("truncated netlink header: ")
+      .decimal(remaining)
+      .ascii(" bytes left, a header needs 16");
+    return;
+  }
+  lastError
+    .malformed(<i32>(at - base))
+    .ascii("netlink message declares length ")
+    .unsigned(load<u32>(at))
+    .ascii(" but ")
+    .decimal(remaining)
+    .ascii(" bytes remain (a message needs at least 16)");
+}
+
 export class MessageWalker {
   type: u16 = 0;
   flags: u16 = 0;
@@ -21,34 +67,14 @@ export class MessageWalker {
   }
 
   next(): bool {
-    if (lastError.failed || this.at >= this.end) return false;
-    const remaining = <i32>(this.end - this.at);
-    if (remaining < NLMSG_HDRLEN) {
-      lastError
-        .malformed(this.offset(this.at))
-        .ascii("truncated netlink header: ")
-        .decimal(remaining)
-        .ascii(" bytes left, a header needs 16");
-      return false;
-    }
-    const declared = load<u32>(this.at);
-    if (declared < <u32>NLMSG_HDRLEN || declared > <u32>remaining) {
-      lastError
-        .malformed(this.offset(this.at))
-        .ascii("netlink message declares length ")
-        .unsigned(declared)
-        .ascii(" but ")
-        .decimal(remaining)
-        .ascii(" bytes remain (a message needs at least 16)");
-      return false;
-    }
-    this.start = this.at;
-    this.type = load<u16>(this.at + 4);
-    this.flags = load<u16>(this.at + 6);
-    this.payload = this.at + <usize>NLMSG_HDRLEN;
-    this.payloadLength = <i32>declared - NLMSG_HDRLEN;
-    this.at += <usize>((declared + 3) & ~3);
-    if (this.at > this.end) this.at = this.end;
+    const at = this.at;
+    if (!messageAt(at, this.end, this.base)) return false;
+    this.start = at;
+    this.type = messageType(at);
+    this.flags = load<u16>(at, 6);
+    this.payload = at + <usize>NLMSG_HDRLEN;
+    this.payloadLength = <i32>load<u32>(at) - NLMSG_HDRLEN;
+    this.at = afterMessage(at, this.end);
     return true;
   }
 
