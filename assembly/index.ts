@@ -7,7 +7,7 @@ import { addrs, endpoints, E_NAME, E_PCI, inputBase, links, neighs, rebaseModel,
 import {
   NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
 } from "./netlink/constants";
-import { afterMessage, messageAt, messageType, MessageWalker } from "./netlink/messages";
+import { afterMessage, messageAt, messageType } from "./netlink/messages";
 import { decodeLink } from "./netlink/link";
 import { decodeAddress } from "./netlink/address";
 import { decodeRoute } from "./netlink/route";
@@ -26,7 +26,6 @@ export const LOAD_DECODE_ONLY: u32 = 2; // stop before Kata's rules: the host ga
 
 const input = new ByteRegion();
 const output = new ByteRegion();
-const walker = new MessageWalker();
 let decodedLength: i32 = 0;
 let handDescribed = false;
 let awaitingHints = false; // a LOAD_DECODE_ONLY load waits for `classify`
@@ -91,19 +90,20 @@ function reserveTables(inPtr: usize, inLength: i32): void {
 }
 
 function decode(inLength: i32): bool {
-  walker.reset(inputBase + <usize>decodedLength, inLength - decodedLength, inputBase);
-  while (walker.next()) {
-    const type = walker.type;
-    if (type == RTM_NEWLINK) decodeLink(walker);
-    else if (type == RTM_NEWADDR) decodeAddress(walker);
-    else if (type == RTM_NEWROUTE) decodeRoute(walker);
-    else if (type == RTM_NEWNEIGH) decodeNeighbour(walker);
-    else if (isHintType(type)) decodeHint(walker);
+  const base = inputBase;
+  const end = base + <usize>inLength;
+  for (let at = base + <usize>decodedLength; messageAt(at, end, base); at = afterMessage(at, end)) {
+    const type = messageType(at);
+    if (type == RTM_NEWLINK) decodeLink(at, base);
+    else if (type == RTM_NEWADDR) decodeAddress(at, base);
+    else if (type == RTM_NEWROUTE) decodeRoute(at, base);
+    else if (type == RTM_NEWNEIGH) decodeNeighbour(at, base);
+    else if (isHintType(type)) decodeHint(at, base);
     else if (type == KATANET_ENDPOINT) {
-      decodeEndpointSpec(walker);
+      decodeEndpointSpec(at, base);
       handDescribed = true;
     } else if (type != NLMSG_DONE && type != NLMSG_NOOP) {
-      lastError.malformed(walker.offset(walker.start)).ascii("unexpected netlink message type ").decimal(type);
+      lastError.malformed(<i32>(at - base)).ascii("unexpected netlink message type ").decimal(type);
     }
   }
   decodedLength = inLength;

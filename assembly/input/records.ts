@@ -11,7 +11,7 @@ import {
 import { Table } from "../memory/table";
 import { MASK_BYTES, MASK_NIL } from "../text/ip";
 import { AttributeReader } from "../netlink/attributes";
-import { MessageWalker } from "../netlink/messages";
+import { hasHeader, messagePayload, messagePayloadLength, messageType } from "../netlink/messages";
 
 export const KATANET_PCI_PATH: u16 = 0x7f01;
 export const KATANET_BUS_INFO: u16 = 0x7f02;
@@ -52,11 +52,11 @@ const fields = new AttributeReader();
 const item = new AttributeReader();
 const inner = new AttributeReader();
 
-export function decodeHint(message: MessageWalker): void {
+export function decodeHint(message: usize, base: usize): void {
   const row = hints.add();
-  hints.set(row, H_KIND, message.type);
+  hints.set(row, H_KIND, messageType(message));
   hints.set(row, H_VALUE + 1, 0);
-  fields.reset(message.payload, message.payload + <usize>message.payloadLength, message.inputBase, true);
+  fields.reset(messagePayload(message), messagePayload(message) + <usize>messagePayloadLength(message), base, true);
   while (fields.next()) {
     if (fields.type == HINT_NAME) setBytes(hints, row, H_NAME, fields);
     else if (fields.type == HINT_VALUE) setBytes(hints, row, H_VALUE, fields);
@@ -64,7 +64,7 @@ export function decodeHint(message: MessageWalker): void {
 }
 
 /** Hand-described endpoints get keys below zero, apart from every kernel ifindex. */
-export function decodeEndpointSpec(message: MessageWalker): void {
+export function decodeEndpointSpec(message: usize, base: usize): void {
   const row = endpoints.add();
   const key = -1 - row;
   const chain = chainFor(key);
@@ -73,8 +73,7 @@ export function decodeEndpointSpec(message: MessageWalker): void {
   endpoints.set(row, E_HW_IS_TEXT, 1);
   endpoints.set(row, E_PCI + 1, NONE);
   setPairIndex(row, NONE);
-  const base = message.inputBase;
-  fields.reset(message.payload, message.payload + <usize>message.payloadLength, base, true);
+  fields.reset(messagePayload(message), messagePayload(message) + <usize>messagePayloadLength(message), base, true);
   while (fields.next()) {
     switch (fields.type) {
       case ENDPOINT_NAME: setBytes(endpoints, row, E_NAME, fields); break;

@@ -8,22 +8,21 @@ import { bytesEqual } from "../text/compare";
 import { cidrMaskKind } from "../text/ip";
 import { afterAttribute, attributeAt, attributeLength, attributeType, attributeValue } from "./attributes";
 import { AF_INET, IFA_ADDRESS, IFA_LOCAL } from "./constants";
-import { MessageWalker } from "./messages";
+import { hasHeader, messagePayload, messagePayloadLength, messageType } from "./messages";
 
 const IFADDRMSG_SIZE = 8;
 
-export function decodeAddress(message: MessageWalker): void {
-  if (!message.hasHeader(IFADDRMSG_SIZE, "RTM_NEWADDR")) return;
-  const family = <i32>load<u8>(message.payload);
-  const prefixLength = <i32>load<u8>(message.payload + 1);
-  const index = load<i32>(message.payload + 4);
-  const base = message.inputBase;
+export function decodeAddress(message: usize, base: usize): void {
+  if (!hasHeader(message, base, IFADDRMSG_SIZE, "RTM_NEWADDR")) return;
+  const family = <i32>load<u8>(messagePayload(message));
+  const prefixLength = <i32>load<u8>(messagePayload(message) + 1);
+  const index = load<i32>(messagePayload(message) + 4);
   let address: usize = 0;
   let addressLength = NONE;
   let local: usize = 0;
   let localLength = NONE;
-  const end = message.payload + <usize>message.payloadLength;
-  for (let at = message.payload + IFADDRMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
+  const end = messagePayload(message) + <usize>messagePayloadLength(message);
+  for (let at = messagePayload(message) + IFADDRMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
     const type = attributeType(at);
     if (type == IFA_ADDRESS) {
       address = attributeValue(at);
@@ -35,7 +34,7 @@ export function decodeAddress(message: MessageWalker): void {
   }
   if (lastError.failed) return;
   if (addressLength == NONE && localLength == NONE) {
-    lastError.malformed(message.offset(message.start)).ascii("RTM_NEWADDR has neither IFA_ADDRESS nor IFA_LOCAL");
+    lastError.malformed(<i32>(message - base)).ascii("RTM_NEWADDR has neither IFA_ADDRESS nor IFA_LOCAL");
     return;
   }
   const row = addrs.add();

@@ -6,7 +6,7 @@ import {
   IFLA_ADDRESS, IFLA_GRE_LOCAL, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU,
   IFLA_TUN_TYPE, IFLA_VTI_LOCAL,
 } from "./constants";
-import { MessageWalker } from "./messages";
+import { hasHeader, messagePayload, messagePayloadLength, messageType } from "./messages";
 import { isIPv4 } from "../text/ip";
 import { bytesEqualAscii } from "../text/compare";
 
@@ -26,20 +26,19 @@ const outer = new AttributeReader();
 const info = new AttributeReader();
 const data = new AttributeReader();
 
-export function decodeLink(message: MessageWalker): void {
-  if (!message.hasHeader(IFINFOMSG_SIZE, "RTM_NEWLINK")) return;
+export function decodeLink(message: usize, base: usize): void {
+  if (!hasHeader(message, base, IFINFOMSG_SIZE, "RTM_NEWLINK")) return;
   const row = links.add();
-  const base = message.inputBase;
-  links.set(row, L_INDEX, load<i32>(message.payload + 4));
-  links.set(row, L_FLAGS, load<i32>(message.payload + 8));
+  links.set(row, L_INDEX, load<i32>(messagePayload(message) + 4));
+  links.set(row, L_FLAGS, load<i32>(messagePayload(message) + 8));
   links.set(row, L_NAME, 0);
   links.set(row, L_NAME + 1, 0);
   links.set(row, L_MAC + 1, NONE);
   links.set(row, L_TYPE, TYPE_DEVICE);
   links.set(row, L_TYPE + 1, NONE);
-  links.set(row, L_OFFSET, message.offset(message.start));
-  const start = message.payload + IFINFOMSG_SIZE;
-  outer.reset(start, message.payload + <usize>message.payloadLength, base);
+  links.set(row, L_OFFSET, <i32>(message - base));
+  const start = messagePayload(message) + IFINFOMSG_SIZE;
+  outer.reset(start, messagePayload(message) + <usize>messagePayloadLength(message), base);
   while (outer.next()) {
     switch (outer.type) {
       case IFLA_IFNAME:

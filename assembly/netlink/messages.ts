@@ -7,7 +7,7 @@ import { NLMSG_HDRLEN } from "./constants";
 //
 //   for (let at = start; messageAt(at, end, base); at = afterMessage(at, end)) { ... }
 //
-// `MessageWalker` wraps them and holds the current message for the decoders.
+// Decoders take the message's own position (its header) and the input base.
 
 /** True when a whole message starts at `at`; false at the end of [at, end) or on an error (recorded). */
 @inline export function messageAt(at: usize, end: usize, base: usize): bool {
@@ -48,55 +48,25 @@ function badMessageLength(at: usize, remaining: i32, base: usize): void {
     .ascii(" bytes remain (a message needs at least 16)");
 }
 
-export class MessageWalker {
-  type: u16 = 0;
-  flags: u16 = 0;
-  start: usize = 0; // the header
-  payload: usize = 0;
-  payloadLength: i32 = 0;
-  private at: usize = 0;
-  private end: usize = 0;
-  private base: usize = 0;
+@inline export function messagePayload(at: usize): usize {
+  return at + <usize>NLMSG_HDRLEN;
+}
 
-  /** Walks [start, start + length); error offsets count from `base`. */
-  reset(start: usize, length: i32, base: usize): MessageWalker {
-    this.at = start;
-    this.base = base;
-    this.end = start + <usize>length;
-    return this;
-  }
+@inline export function messagePayloadLength(at: usize): i32 {
+  return <i32>load<u32>(at) - NLMSG_HDRLEN;
+}
 
-  next(): bool {
-    const at = this.at;
-    if (!messageAt(at, this.end, this.base)) return false;
-    this.start = at;
-    this.type = messageType(at);
-    this.flags = load<u16>(at, 6);
-    this.payload = at + <usize>NLMSG_HDRLEN;
-    this.payloadLength = <i32>load<u32>(at) - NLMSG_HDRLEN;
-    this.at = afterMessage(at, this.end);
-    return true;
-  }
-
-  /** Checks that the payload holds the family header; reports where it falls short. */
-  hasHeader(size: i32, name: string): bool {
-    if (this.payloadLength >= size) return true;
-    lastError
-      .malformed(this.offset(this.start))
-      .ascii(name)
-      .ascii(" message has a ")
-      .decimal(this.payloadLength)
-      .ascii("-byte payload, shorter than its ")
-      .decimal(size)
-      .ascii("-byte header");
-    return false;
-  }
-
-  @inline offset(at: usize): i32 {
-    return <i32>(at - this.base);
-  }
-
-  @inline get inputBase(): usize {
-    return this.base;
-  }
+/** Checks that the message's payload holds the family header; reports where it falls short. */
+export function hasHeader(at: usize, base: usize, size: i32, name: string): bool {
+  const payloadLength = messagePayloadLength(at);
+  if (payloadLength >= size) return true;
+  lastError
+    .malformed(<i32>(at - base))
+    .ascii(name)
+    .ascii(" message has a ")
+    .decimal(payloadLength)
+    .ascii("-byte payload, shorter than its ")
+    .decimal(size)
+    .ascii("-byte header");
+  return false;
 }

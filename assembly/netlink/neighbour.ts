@@ -8,21 +8,20 @@ import { append, chainFor, C_NEIGH_HEAD, neighs, NONE, N_FLAGS, N_IP, N_LLADDR, 
 import { afterAttribute, attributeAt, attributeLength, attributeType, attributeValue } from "./attributes";
 import { setFieldAt } from "../memory/table";
 import { NDA_DST, NDA_LLADDR } from "./constants";
-import { MessageWalker } from "./messages";
+import { hasHeader, messagePayload, messagePayloadLength, messageType } from "./messages";
 
 const NDMSG_SIZE = 12;
 
-export function decodeNeighbour(message: MessageWalker): void {
-  if (!message.hasHeader(NDMSG_SIZE, "RTM_NEWNEIGH")) return;
-  const header = message.payload;
-  const base = message.inputBase;
+export function decodeNeighbour(message: usize, base: usize): void {
+  if (!hasHeader(message, base, NDMSG_SIZE, "RTM_NEWNEIGH")) return;
+  const header = messagePayload(message);
   const row = neighs.add();
   const neigh = neighs.rowAt(row);
   setFieldAt(neigh, N_STATE, load<u16>(header + 8));
   setFieldAt(neigh, N_FLAGS, load<u8>(header + 10));
   setFieldAt(neigh, N_IP + 1, NONE);
   setFieldAt(neigh, N_LLADDR + 1, NONE);
-  const end = header + <usize>message.payloadLength;
+  const end = header + <usize>messagePayloadLength(message);
   for (let at = header + NDMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
     const type = attributeType(at);
     const length = attributeLength(at);

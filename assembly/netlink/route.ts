@@ -14,18 +14,17 @@ import { setFieldAt } from "../memory/table";
 import {
   AF_MPLS, RTAX_MTU, RTA_DST, RTA_GATEWAY, RTA_METRICS, RTA_OIF, RTA_PREFSRC, RTM_F_CLONED, RT_TABLE_MAIN,
 } from "./constants";
-import { MessageWalker } from "./messages";
+import { hasHeader, messagePayload, messagePayloadLength, messageType } from "./messages";
 
 const RTMSG_SIZE = 12;
 
-export function decodeRoute(message: MessageWalker): void {
-  if (!message.hasHeader(RTMSG_SIZE, "RTM_NEWROUTE")) return;
-  const header = message.payload;
+export function decodeRoute(message: usize, base: usize): void {
+  if (!hasHeader(message, base, RTMSG_SIZE, "RTM_NEWROUTE")) return;
+  const header = messagePayload(message);
   const flags = load<u32>(header + 8);
   if (flags & RTM_F_CLONED || load<u8>(header + 4) != RT_TABLE_MAIN) return;
   const family = <i32>load<u8>(header);
   const destinationLength = <i32>load<u8>(header + 1);
-  const base = message.inputBase;
   const row = routes.add();
   const route = routes.rowAt(row);
   setFieldAt(route, R_FAMILY, family);
@@ -36,7 +35,7 @@ export function decodeRoute(message: MessageWalker): void {
   setFieldAt(route, R_GW + 1, NONE);
   setFieldAt(route, R_SRC + 1, NONE);
   let outputInterface = 0;
-  const end = header + <usize>message.payloadLength;
+  const end = header + <usize>messagePayloadLength(message);
   for (let at = header + RTMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
     const offset = <i32>(attributeValue(at) - base);
     const length = attributeLength(at);
