@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // katanet's command line: finds the subcommand, runs it, and turns every failure into a
 // clear message and an exit code (2 bad input, 3 Kata would fail, 1 unexpected).
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { CaptureFormatError } from "./capture.ts";
 import { CoreUsageError, KataError, MalformedInputError } from "./core.ts";

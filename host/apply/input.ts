@@ -8,6 +8,7 @@
 // (both encode as `CgA=`), so an empty route list here is read as "no UpdateRoutes
 // request": a namespace without routes leaves the target's routes alone, as Kata does.
 
+import { Buffer } from "node:buffer";
 import { decode, type ARPNeighbor, type Interface, type Route } from "../schema.ts";
 
 /** The decoded agent requests, in the order Kata sends them. */

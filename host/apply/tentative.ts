@@ -4,6 +4,7 @@
 // address"). Routes come right after the interface updates, so before writing them we
 // wait, bounded, until the preferred sources they name are usable.
 
+import { Buffer } from "node:buffer";
 import { addressDumpRequest } from "../netlink/dump.ts";
 import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
 import { GrowableSink } from "../netlink/sink.ts";

@@ -3,6 +3,7 @@
 // here protects the other clients: a client that floods, stalls or oversteps is closed
 // alone, with a close code that says why.
 
+import { Buffer } from "node:buffer";
 import { chmodSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
