@@ -97,26 +97,6 @@ export interface FixtureNamespaces {
  * substituted) in NS. On failure both namespaces are deleted before the error is thrown.
  */
 export function buildFixtureNamespaces(fixture: LiveFixture): FixtureNamespaces {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return buildFixtureNamespacesOnce(fixture);
-    } catch (error) {
-      // A route with an IPv6 source right after the link comes up can meet the address
-      // still tentative (the pod end is created in PEER, with PEER's DAD setting): the
-      // kernel then says "Invalid source address". Building again later succeeds.
-      if (attempt === SETUP_ATTEMPTS || !String(error).includes("Invalid source address")) throw error;
-      sleepSync(300 * attempt);
-    }
-  }
-}
-
-const SETUP_ATTEMPTS = 3;
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function buildFixtureNamespacesOnce(fixture: LiveFixture): FixtureNamespaces {
   const namespace = uniqueNamespaceName();
   const peer = `${namespace}-p`;
   const remove = () => deleteNamespaces(namespace, peer);
@@ -126,12 +106,41 @@ function buildFixtureNamespacesOnce(fixture: LiveFixture): FixtureNamespaces {
     applySysctls(namespace, fixture.sysctls ?? []);
     applySysctls(peer, fixture.peerSysctls ?? []);
     ipBatch(peer, fixture.peerSetup.map((line) => line.replaceAll("$NS", namespace)));
-    ipBatch(namespace, fixture.setup.map((line) => line.replaceAll("$PEER", peer)));
+    ipBatchWaitingForAddresses(namespace, fixture.setup.map((line) => line.replaceAll("$PEER", peer)));
   } catch (error) {
     remove();
     throw new Error(`building fixture ${fixture.name} failed: ${String(error)}`);
   }
   return { namespace, peer, delete: remove };
+}
+
+const SOURCE_NOT_READY = "Invalid source address";
+const SOURCE_WAIT_MS = 5000;
+
+/**
+ * `ipBatch`, except that a route whose source address the kernel does not accept yet is
+ * retried: an IPv6 address added while its link was down stays tentative until the
+ * kernel's DAD work runs after `link set up`, even with DAD off, so a setup's next line
+ * (`route add ... src` that address) can race it. The lines run in their order, once each.
+ */
+function ipBatchWaitingForAddresses(namespace: string, lines: string[]): void {
+  const deadline = Date.now() + SOURCE_WAIT_MS;
+  let next = 0;
+  for (;;) {
+    try {
+      ipBatch(namespace, lines.slice(next));
+      return;
+    } catch (error) {
+      const failedLine = /Command failed -:(\d+)/.exec(String(error));
+      if (!failedLine || !String(error).includes(SOURCE_NOT_READY) || Date.now() > deadline) throw error;
+      next += Number(failedLine[1]) - 1; // the lines before it were applied
+      sleepSync(50);
+    }
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function applySysctls(namespace: string, settings: string[]): void {
