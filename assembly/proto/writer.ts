@@ -129,11 +129,6 @@ export class Writer {
     this.pos = closeAt(contentStart, this.pos);
   }
 
-  /** Closes a string field that may be empty: proto3 then leaves the whole field out. */
-  closeOmittingEmpty(contentStart: usize, tagStart: usize): void {
-    if (this.pos == contentStart) this.pos = tagStart;
-    else this.close(contentStart);
-  }
 }
 
 export function varintSize(value: u64): usize {

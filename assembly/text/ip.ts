@@ -162,6 +162,3 @@ export function ipNetAt(ipPtr: usize, ipLength: i32, maskKind: i32, a: i32, b: i
   return pos;
 }
 
-export function writeIPNet(ipPtr: usize, ipLength: i32, maskKind: i32, a: i32, b: i32): void {
-  out.pos = ipNetAt(ipPtr, ipLength, maskKind, a, b, out.pos);
-}

@@ -78,12 +78,6 @@ export class NetlinkBuilder {
     return this.attr(type, Uint8Array.of(value & 0xff));
   }
 
-  attrU16(type: number, value: number): this {
-    const payload = new Uint8Array(2);
-    new DataView(payload.buffer).setUint16(0, value, true);
-    return this.attr(type, payload);
-  }
-
   attrU32(type: number, value: number): this {
     const payload = new Uint8Array(4);
     new DataView(payload.buffer).setUint32(0, value >>> 0, true);
