@@ -53,8 +53,9 @@ describe("scan → apply → scan round trip", { skip: namespaceTestsSkip() }, (
       let mirror: ReturnType<typeof buildMirror> | undefined;
       try {
         await waitForSettledNamespace(a.namespace);
+        // One scan of A: a second one could see the kernel add a link-local address meanwhile.
         const fromA = seedMessages(a.namespace);
-        const requests = requestsOf(a.namespace);
+        const requests = requestsOf(fromA);
         mirror = buildMirror(requests.interfaces);
         if (hasMappedAddress(requests)) {
           assert.throws(() => apply(requests, { netns: mirror!.namespace }), { name: "ApplyInputError", message: /prefix length out of range for an IPv4 address/ });

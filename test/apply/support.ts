@@ -10,19 +10,15 @@ import { decode, encode, toProtoJson, type ARPNeighbor, type Interface, type Rou
 import type { CliIO } from "../../host/cli/command.ts";
 import { createNamespace, deleteNamespaces, ip, ipBatch } from "../support/netns.ts";
 
-/** The pb64 JSON text `katanet scan --format pb64` prints for a namespace. */
-export function scanPb64(namespace: string): string {
-  return JSON.stringify(toPb64(seedMessages(namespace)));
-}
-
 export function seedMessages(namespace: string): AgentMessages {
   const messages = scan({ netns: namespace, keepGoing: true }).messages.seed;
   if (!messages) throw new Error(`scan of ${namespace} gave no seed messages`);
   return messages;
 }
 
-export function requestsOf(namespace: string): AgentRequests {
-  return parsePb64Json(scanPb64(namespace), `scan of ${namespace}`);
+/** The requests in one scan's messages, through the pb64 text `katanet apply` reads. */
+export function requestsOf(messages: AgentMessages): AgentRequests {
+  return parsePb64Json(JSON.stringify(toPb64(messages)), "scan");
 }
 
 export interface Mirror {
