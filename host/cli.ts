@@ -3,6 +3,7 @@
 // clear message and an exit code (2 bad input, 3 Kata would fail, 1 unexpected).
 import { Buffer } from "node:buffer";
 import process from "node:process";
+import { pathToFileURL } from "node:url";
 import { CaptureFormatError } from "./capture.ts";
 import { CoreUsageError, KataError, MalformedInputError } from "./core.ts";
 import { DanError } from "./dan/errors.ts";
@@ -124,9 +125,13 @@ function processIO(): CliIO {
   };
 }
 
-const invokedDirectly = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/katanet");
-if (invokedDirectly) {
+/** Runs `katanet` with this process's arguments and streams, then exits with its code. */
+export async function runProcess(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2), processIO());
   // Sockets and signal handlers must not keep a finished command alive.
   process.stdout.write("", () => process.exit());
 }
+
+// `node dist/host/cli.js ...` and `deno run host/cli.ts ...`; the installed command goes
+// through bin/katanet.js.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runProcess();

@@ -97,6 +97,12 @@ describe("katanet convert", () => {
   });
 });
 
+test("the installed entry point (bin/katanet.js) runs the same command line", () => {
+  const result = spawnSync(process.execPath, [join(repoRoot(), "bin", "katanet.js"), "--help"], { encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^usage: katanet COMMAND/m);
+});
+
 describe("katanet mac, pair, model", () => {
   test("private unicast MACs", () => {
     const result = katanet("mac", "--count", "3");
