@@ -12,6 +12,7 @@ import { EndpointSpecError } from "./wire/records.ts";
 import { type CliIO, type Command, EXIT_BAD_INPUT, EXIT_KATA_ERROR, EXIT_OK, EXIT_UNEXPECTED, UsageError } from "./cli/command.ts";
 import { InputFileError } from "./cli/read-input.ts";
 
+/** Summaries live here, not in the command modules, so `--help` loads no command. */
 interface Entry {
   summary: string;
   load(): Promise<Command>;

@@ -13,7 +13,6 @@ import { InputFileError, readInput } from "./read-input.ts";
 
 export const applyCommand: Command = {
   name: "apply",
-  summary: "configure a network namespace from agent requests, as Kata's agent does",
   usage: `katanet apply [--netns NAME|PATH|PID] [FILE|-]
 
   FILE     what \`katanet scan/convert --format pb64\` prints ("-" or nothing reads stdin);

@@ -8,7 +8,6 @@ import { parsePciPaths } from "./conversion-output.ts";
 
 export const captureCommand: Command = {
   name: "capture",
-  summary: "write a namespace's netlink dumps and hints as a capture that convert reads back",
   usage: `katanet capture [--netns NAME|PATH|PID] [--pci-path IFNAME=PATH]... [-o FILE]`,
   async run(args, io) {
     const { values } = parseArgs({

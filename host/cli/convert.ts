@@ -8,7 +8,6 @@ import { parseJson, readInput } from "./read-input.ts";
 
 export const convertCommand: Command = {
   name: "convert",
-  summary: "what Kata would send for a capture, an endpoint list or a DAN file",
   usage: `katanet convert CAPTURE.json | --endpoints SPEC.json | --dan FILE
         [--pci-path KEY=PATH]... [--neighbors seed|preseed-gateway] [--format json|pb64|text]
 

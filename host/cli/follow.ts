@@ -15,7 +15,6 @@ const SUBPROTOCOL = "katanet.v1";
 
 export const followCommand: Command = {
   name: "follow",
-  summary: "apply a `katanet serve` stream to a namespace live, as Kata's agent would",
   usage: `katanet follow ws://HOST:PORT --netns NAME|PATH|PID [--token-file FILE] [--verbose]
 
   --netns       the namespace to configure (required: following into katanet's own

@@ -10,7 +10,6 @@ function wholeNumber(value: string, option: string, max: number): number {
 
 export const macCommand: Command = {
   name: "mac",
-  summary: "generate private unicast MAC addresses as Kata does",
   usage: "katanet mac [--count N]",
   async run(args, io) {
     const { values } = parseArgs({ args, options: { count: { type: "string", default: "1" } } });
@@ -24,7 +23,6 @@ export const macCommand: Command = {
 
 export const modelCommand: Command = {
   name: "model",
-  summary: "parse an interworking model name with Kata's rules (and Go's quirks)",
   usage: "katanet model NAME    (default, macvtap, tcfilter, none)",
   async run(args, io) {
     const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
@@ -37,7 +35,6 @@ export const modelCommand: Command = {
 
 export const pairCommand: Command = {
   name: "pair",
-  summary: "create a network interface pair as Kata does (names, private MAC, UUID)",
   usage: "katanet pair INDEX [--name IFNAME] [--model default|macvtap|tcfilter|none]",
   async run(args, io) {
     const { values, positionals } = parseArgs({

@@ -6,7 +6,6 @@ import { conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversi
 
 export const scanCommand: Command = {
   name: "scan",
-  summary: "scan a network namespace and print what Kata's agent would be sent",
   usage: `katanet scan [--netns NAME|PATH|PID] [--pci-path IFNAME=PATH]... [--keep-going]
         [--neighbors seed|preseed-gateway] [--format text|json|pb64]
 

@@ -9,7 +9,6 @@ import { parseWholeNumber } from "./watch.ts";
 
 export const serveCommand: Command = {
   name: "serve",
-  summary: "stream a network namespace's state and changes to WebSocket clients",
   usage: `katanet serve [--netns NAME|PATH|PID] [--listen HOST:PORT | --unix PATH] [--token-file F]
         [--max-clients N] [--max-buffered-bytes N] [--coalesce-ms N] [--allow-origin ORIGIN]...
         [--neighbors seed|preseed-gateway]

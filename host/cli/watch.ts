@@ -11,7 +11,6 @@ const FORMATS = ["text", "json"] as const;
 
 export const watchCommand: Command = {
   name: "watch",
-  summary: "print a network namespace's changes as Kata agent requests, as they happen",
   usage: `katanet watch [--netns NAME|PATH|PID] [--format text|json] [--coalesce-ms N]
         [--neighbors seed|preseed-gateway]
 
