@@ -20,6 +20,7 @@ import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
 import { out } from "./proto/writer";
 import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
 import { writeMAC } from "./text/mac";
+import { writeIP } from "./text/ip";
 
 export const LOAD_KEEP_GOING: u32 = 1;
 export const LOAD_DECODE_ONLY: u32 = 2; // stop before Kata's rules: the host gathers hints first
@@ -213,6 +214,13 @@ export function modelValid(model: i32): bool {
 /** utils.ConvertAddressFamily: 1 (v6) for AF_INET6 only. */
 export function addressFamily(family: i32): i32 {
   return family == 10 ? 1 : 0;
+}
+
+/** Go's IP.String() of any bytes; returns the text length. */
+export function ipText(ptr: usize, length: i32, outPtr: usize): i32 {
+  out.pos = outPtr;
+  writeIP(ptr, length);
+  return <i32>(out.pos - outPtr);
 }
 
 /** Go's HardwareAddr.String() of any bytes; returns the text length. */

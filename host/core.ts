@@ -43,6 +43,7 @@ interface CoreExports {
   modelValid(model: number): number;
   addressFamily(family: number): number;
   macText(ptr: number, length: number, outPtr: number): number;
+  ipText(ptr: number, length: number, outPtr: number): number;
 }
 
 /** The input was not what it claimed to be (truncated message, lying length, ...). */
@@ -329,6 +330,24 @@ export class KatanetCore {
     new Uint8Array(this.core.memory.buffer, ptr, 6).set(random);
     const length = this.core.privateMAC(ptr, ptr + 8);
     return this.text(ptr + 8, length);
+  }
+
+  /** Go's IP.String() of an address's bytes: dotted IPv4, RFC 5952 IPv6. */
+  ipText(bytes: Uint8Array): string {
+    return this.format(bytes, (ptr, outPtr) => this.core.ipText(ptr, bytes.length, outPtr));
+  }
+
+  /** Go's HardwareAddr.String(): lower-case hex bytes joined by ':'. */
+  macText(bytes: Uint8Array): string {
+    return this.format(bytes, (ptr, outPtr) => this.core.macText(ptr, bytes.length, outPtr));
+  }
+
+  /** Copies `bytes` into Wasm memory and reads back the text a formatter writes after them. */
+  private format(bytes: Uint8Array, write: (ptr: number, outPtr: number) => number): string {
+    const ptr = this.core.outputArea(4 * bytes.length + 64);
+    new Uint8Array(this.core.memory.buffer, ptr, bytes.length).set(bytes);
+    const outPtr = ptr + bytes.length;
+    return this.text(outPtr, write(ptr, outPtr));
   }
 
   pairNames(index: bigint): { bridge: string; tap: string; virt: string } {

@@ -14,7 +14,8 @@ import { planRequests, type ApplyPlan, type InterfacePlan, type NeighbourPlan, t
 import { newAddressRequest, newNeighbourRequest, newRouteRequest, setLinkRequest } from "./requests.ts";
 import { runUnits, type ApplyReport, type Step, type Unit } from "./steps.ts";
 import { waitForUsableAddresses } from "./tentative.ts";
-import { fieldError, macText } from "./text.ts";
+import { fieldError } from "./text.ts";
+import { defaultCore } from "../convert.ts";
 
 const EEXIST = 17;
 const EADDRNOTAVAIL = 99;
@@ -162,7 +163,7 @@ export class Applier {
 
   private linkWithMac(iface: InterfacePlan, links = listLinks(this.socket)): Link {
     const link = linkByMac(links, iface.mac);
-    if (!link) throw new Error(`no link with MAC ${macText(iface.mac)} any more`);
+    if (!link) throw new Error(`no link with MAC ${defaultCore().macText(iface.mac)} any more`);
     return link;
   }
 
@@ -202,7 +203,7 @@ function checkLinksExist(plan: ApplyPlan, links: Link[]): void {
   const names = new Map(links.map((link) => [link.index, link.name]));
   plan.interfaces.forEach((iface, i) => {
     const link = linkByMac(links, iface.mac);
-    if (!link) throw fieldError(`interfaces[${i}].hwAddr`, macText(iface.mac), "no link with this MAC address in the namespace");
+    if (!link) throw fieldError(`interfaces[${i}].hwAddr`, defaultCore().macText(iface.mac), "no link with this MAC address in the namespace");
     const current = names.get(link.index)!;
     if (current === iface.name) return;
     const holder = [...names].find(([, name]) => name === iface.name);

@@ -10,7 +10,7 @@ import { GrowableSink } from "../netlink/sink.ts";
 import { NLM_F_DUMP, NLM_F_REQUEST, type NetlinkSocket } from "../netlink/socket.ts";
 import { AF_INET, AF_INET6, IFA_ADDRESS, IFADDRMSG_SIZE, RTM_NEWADDR, RTM_NEWROUTE, RTMSG_SIZE, RT_TABLE_MAIN } from "../netlink/constants.ts";
 import type { Link } from "./links.ts";
-import { ipText } from "./text.ts";
+import { defaultCore } from "../convert.ts";
 
 const RTM_DELADDR = 21;
 const RTM_DELROUTE = 25;
@@ -42,7 +42,7 @@ export function linkAddressDeletions(socket: Pick<NetlinkSocket, "dump">, link: 
       if (attribute.type === IFA_LOCAL) local = attribute.payload;
     }
     const shown = local ?? address;
-    const description = `delete address ${shown ? ipText(shown) : "?"}/${payload[1]} from ${link.name}`;
+    const description = `delete address ${shown ? defaultCore().ipText(shown) : "?"}/${payload[1]} from ${link.name}`;
     deletions.push({ description, request: asRequest(message, RTM_DELADDR) });
   }
   return deletions;
@@ -93,7 +93,7 @@ function describeRoute(payload: Uint8Array) {
     if (attribute.type === RTA_TABLE && view.byteLength >= 4) table = view.getUint32(0, true);
   }
   const tableName = table === RT_TABLE_MAIN ? "main" : table === RT_TABLE_LOCAL ? "local" : String(table);
-  const text = `${destination ? `${ipText(destination)}/${payload[1]}` : "default"}${gateway ? ` via ${ipText(gateway)}` : ""}`;
+  const text = `${destination ? `${defaultCore().ipText(destination)}/${payload[1]}` : "default"}${gateway ? ` via ${defaultCore().ipText(gateway)}` : ""}`;
   return { protocol: payload[5], outputIndex, table: tableName, text };
 }
 

@@ -5,9 +5,9 @@
 import type { ARPNeighbor, Interface, IPAddress, Route } from "../schema.ts";
 import { ApplyInputError, type AgentRequests } from "./input.ts";
 import { IFF_NOARP } from "../netlink/constants.ts";
+import { defaultCore } from "../convert.ts";
 import {
   fieldError,
-  macText,
   parseAddress,
   parseFamilyEnum,
   parseMac,
@@ -89,7 +89,7 @@ function planInterface(iface: Interface, field: string): InterfacePlan {
   const mtu = Number(iface.mtu.toString());
   if (mtu > U32_MAX) throw fieldError(`${field}.mtu`, iface.mtu.toString(), "larger than a link MTU can be (2^32 - 1)");
   return {
-    label: `${field} ${iface.name} (${macText(mac)})`,
+    label: `${field} ${iface.name} (${defaultCore().macText(mac)})`,
     name: iface.name,
     mac,
     addresses: iface.IPAddresses.map((address, i) => planAddress(address, `${field}.IPAddresses[${i}]`)),
@@ -157,7 +157,7 @@ function planNeighbour(neighbour: ARPNeighbor, field: string): NeighbourPlan {
   if (neighbour.flags < 0 || neighbour.flags > 0xff) throw fieldError(`${field}.flags`, neighbour.flags, "not neighbour flags (0-255)");
   return {
     field,
-    label: `${field} ${to.address}${lladdr ? ` lladdr ${macText(lladdr)}` : ""} dev ${neighbour.device}`,
+    label: `${field} ${to.address}${lladdr ? ` lladdr ${defaultCore().macText(lladdr)}` : ""} dev ${neighbour.device}`,
     family: address.family,
     address: address.bytes,
     lladdr,

@@ -60,9 +60,6 @@ export function parseMac(field: string, text: string): Uint8Array {
   return Uint8Array.from(groups, (group) => parseInt(group, 16));
 }
 
-export function macText(bytes: Uint8Array): string {
-  return [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join(":");
-}
 
 /** The IPFamily enum of a message: 0 is v4, 1 is v6; anything else is not a family. */
 export function parseFamilyEnum(field: string, value: number): Family {
@@ -76,22 +73,4 @@ export function requireFamily(field: string, text: string, parsed: Family, state
   if (parsed !== stated) {
     throw fieldError(field, text, `is ${familyName(parsed)} but ${statedField} says v${stated === 4 ? 4 : 6}`);
   }
-}
-
-/** An address as `ip` prints it: dotted IPv4, or IPv6 with the longest run of two or more
- * zero groups written as `::` (RFC 5952). For descriptions of what the kernel holds. */
-export function ipText(bytes: Uint8Array): string {
-  if (bytes.length === 4) return bytes.join(".");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const groups = Array.from({ length: bytes.length / 2 }, (_, i) => view.getUint16(i * 2));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let start = 0; start < groups.length; start++) {
-    let length = 0;
-    while (groups[start + length] === 0) length++;
-    if (length > bestLength) [bestStart, bestLength] = [start, length];
-  }
-  const hex = (part: number[]) => part.map((group) => group.toString(16)).join(":");
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
 }
