@@ -31,9 +31,11 @@ const dualStack = findLiveFixture("small, dual-stack, converted without error", 
   }),
 );
 
-/** The capture of the first fixture whose Kata error starts with `error`. */
-const failingFixture = (error: string): string =>
-  join(fixturesDirectory(), findLiveFixture(`failing with "${error}..."`, (f) => (f.expected.error ?? "").startsWith(error)).file);
+/** `convert` of the first fixture whose Kata error starts with `error`: Go's whole text is the expected output. */
+function kataRejection(error: string): Pick<BadInput, "args" | "stderr"> {
+  const fixture = findLiveFixture(`failing with "${error}..."`, (f) => (f.expected.error ?? "").startsWith(error));
+  return { args: ["convert", join(fixturesDirectory(), fixture.file)], stderr: fixture.expected.error! };
+}
 
 /** A real capture with one edit, so only that edit is wrong. */
 function editedCapture(edit: (capture: { netlink: Record<string, string[]>; pciPaths?: Record<string, string> }) => void): string {
@@ -81,8 +83,8 @@ export const CATALOGUE: BadInput[] = [
     exit: 2,
     stderr: 'katanet convert: PCI path "zz" of eth0: token 0 is not a slot number in hex from 0 to 1f (at pciPaths/hints, byte 28)',
   },
-  { kind: "Kata rejects a link (bridge)", args: ["convert", failingFixture("Unsupported network interface: bridge")], exit: 3, stderr: "Unsupported network interface: bridge" },
-  { kind: "Kata's pair index from a digitless name", args: ["convert", failingFixture("strconv.ParseInt")], exit: 3, stderr: 'strconv.ParseInt: parsing "": invalid syntax' },
+  { kind: "Kata rejects a link (bridge)", ...kataRejection("Unsupported network interface: bridge"), exit: 3 },
+  { kind: "Kata's pair index from a digitless name", ...kataRejection("strconv.ParseInt"), exit: 3 },
   // ---- endpoint specs ----
   { kind: "endpoint specs not an array", args: ["convert", "--endpoints", "FILE"], file: '{"name":"x"}', exit: 2, stderr: "katanet convert: endpoint specs must be a JSON array of endpoint descriptions" },
   { kind: "endpoint name not a string", args: ["convert", "--endpoints", "FILE"], file: '[{"name":5}]', exit: 2, stderr: "katanet convert: endpoint 0 (5): name must be a string, got 5" },
