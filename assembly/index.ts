@@ -29,7 +29,7 @@ const input = new ByteRegion();
 const output = new ByteRegion();
 let decodedLength: i32 = 0;
 let handDescribed = false;
-let awaitingHints = false; // a LOAD_DECODE_ONLY load waits for `classify`
+let awaitingHints = false; // a LOAD_DECODE_ONLY load waits for `decodeMore`/`classify`
 let loaded = false;
 
 /** Room for `size` input bytes; the first `keep` bytes survive a move (dumps append). */
@@ -37,8 +37,9 @@ export function inputArea(size: u32, keep: u32): usize {
   return input.ensure(size, keep);
 }
 
-export function outputArea(size: u32): usize {
-  return output.ensure(size);
+/** Room for `size` output bytes; the first `keep` bytes survive a move (a section grows in place). */
+export function outputArea(size: u32, keep: u32): usize {
+  return output.ensure(size, keep);
 }
 
 /**
@@ -60,12 +61,23 @@ export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
   return awaitingHints ? links.rows : finish(flags);
 }
 
-/** Decodes what was appended to the input since `load` (hint records), then finishes. */
-export function classify(inPtr: usize, inLength: i32, flags: u32): i32 {
+/**
+ * Decodes what was appended to a LOAD_DECODE_ONLY input since the last call: a scan feeds
+ * route and neighbour datagrams here while the kernel is still producing the next ones.
+ */
+export function decodeMore(inPtr: usize, inLength: i32): i32 {
   if (!awaitingHints || inLength < decodedLength) return ERR_USAGE;
-  awaitingHints = false;
   rebaseModel(inPtr); // the host may have moved the input while appending
-  if (!decode(inLength)) return lastError.code;
+  if (decode(inLength)) return 0;
+  awaitingHints = false; // a failed input cannot be finished
+  return lastError.code;
+}
+
+/** Decodes the rest of a LOAD_DECODE_ONLY input (hint records at least), then finishes. */
+export function classify(inPtr: usize, inLength: i32, flags: u32): i32 {
+  const decoded = decodeMore(inPtr, inLength);
+  if (decoded < 0) return decoded;
+  awaitingHints = false;
   return finish(flags);
 }
 

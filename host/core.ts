@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
 import { packageFile } from "./paths.ts";
-import { elementsOf, wrapInField1 } from "./wire/lists.ts";
+import { elementsOf, field1Header } from "./wire/lists.ts";
 
 const ERR_MALFORMED = -1;
 const ERR_KATA = -2;
@@ -16,6 +16,8 @@ const SECTION_NEIGHBOURS = { seed: 2, "preseed-gateway": 3 } as const;
 const LOAD_KEEP_GOING = 1;
 const LOAD_DECODE_ONLY = 2;
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
+/** Room before a section for its field-1 tag and a varint length of any size. */
+const FIELD1_HEADER_ROOM = 11;
 
 export type NeighbourRule = keyof typeof SECTION_NEIGHBOURS;
 export const NEIGHBOUR_RULES = Object.keys(SECTION_NEIGHBOURS) as NeighbourRule[];
@@ -23,8 +25,9 @@ export const NEIGHBOUR_RULES = Object.keys(SECTION_NEIGHBOURS) as NeighbourRule[
 interface CoreExports {
   memory: WebAssembly.Memory;
   inputArea(size: number, keep: number): number;
-  outputArea(size: number): number;
+  outputArea(size: number, keep: number): number;
   load(inPtr: number, inLength: number, flags: number): number;
+  decodeMore(inPtr: number, inLength: number): number;
   classify(inPtr: number, inLength: number, flags: number): number;
   linkSummary(outPtr: number, capacity: number): number;
   emit(section: number, outPtr: number, capacity: number): number;
@@ -215,6 +218,12 @@ export class KatanetCore {
       });
   }
 
+  /** Decodes what a `decodeLinks` input gained since (datagrams still arriving during a scan). */
+  decodeMore(): void {
+    const decoded = this.core.decodeMore(this.inputPointer(), this.inputLength);
+    if (decoded < 0) throw this.error(decoded);
+  }
+
   /** Finishes a `decodeLinks` input with what was appended since (hint records). */
   classify(options: ConvertOptions = {}): Conversion {
     const loaded = this.core.classify(this.inputPointer(), this.inputLength, loadFlags(options));
@@ -254,27 +263,30 @@ export class KatanetCore {
   /**
    * A whole list section as the message that wraps it in field 1 (UpdateRoutesRequest,
    * AddARPNeighborsRequest), with the list itself a view into the same bytes. The core
-   * streams the list in bounded chunks, so only here is its total length known.
+   * writes elements into an output area that grows in place behind room left for the
+   * header, so the section leaves Wasm memory in one copy.
    */
   private wrappedSection(section: number): { message: Uint8Array; list: Uint8Array } {
-    return wrapInField1(this.sectionChunks(section));
-  }
-
-  private sectionChunks(section: number): Uint8Array[] {
-    const chunks: Uint8Array[] = [];
-    let window = FIRST_OUTPUT_WINDOW;
+    let capacity = FIRST_OUTPUT_WINDOW;
+    let area = this.core.outputArea(capacity, 0);
+    let used = FIELD1_HEADER_ROOM;
     for (;;) {
-      const outPtr = this.core.outputArea(window);
-      const written = this.core.emit(section, outPtr, window);
-      if (written === ERR_OUTPUT_TOO_SMALL) {
-        window = Math.max(window * 2, this.core.neededOutput());
+      const written = this.core.emit(section, area + used, capacity - used);
+      if (written === 0) break;
+      if (written > 0) {
+        used += written;
         continue;
       }
-      if (written < 0) throw this.error(written);
-      if (written === 0) break;
-      chunks.push(new Uint8Array(this.core.memory.buffer, outPtr, written).slice());
+      if (written !== ERR_OUTPUT_TOO_SMALL) throw this.error(written);
+      capacity = Math.max(capacity * 2, used + this.core.neededOutput());
+      area = this.core.outputArea(capacity, used);
     }
-    return chunks;
+    const listLength = used - FIELD1_HEADER_ROOM;
+    const header = field1Header(listLength);
+    const start = area + FIELD1_HEADER_ROOM - header.length;
+    new Uint8Array(this.core.memory.buffer, start, header.length).set(header);
+    const message = new Uint8Array(this.core.memory.buffer, start, header.length + listLength).slice();
+    return { message, list: message.subarray(header.length) };
   }
 
   private readReport(): { endpoints: ScanEndpoint[]; skipped: SkippedLink[] } {
@@ -296,11 +308,11 @@ export class KatanetCore {
   /** Runs a text-writing export, once more with the room it asked for if it needed more. */
   private readText(write: (outPtr: number, capacity: number) => number): string {
     let capacity = FIRST_OUTPUT_WINDOW;
-    let outPtr = this.core.outputArea(capacity);
+    let outPtr = this.core.outputArea(capacity, 0);
     let written = write(outPtr, capacity);
     if (written === ERR_OUTPUT_TOO_SMALL) {
       capacity = this.core.neededOutput();
-      outPtr = this.core.outputArea(capacity);
+      outPtr = this.core.outputArea(capacity, 0);
       written = write(outPtr, capacity);
     }
     if (written < 0) throw this.error(written);
@@ -326,7 +338,7 @@ export class KatanetCore {
   /** generateRandomPrivateMacAddr on six host-supplied random bytes. */
   privateMac(random: Uint8Array): string {
     if (random.length !== 6) throw new RangeError(`a MAC needs exactly 6 random bytes, got ${random.length}`);
-    const ptr = this.core.outputArea(64);
+    const ptr = this.core.outputArea(64, 0);
     new Uint8Array(this.core.memory.buffer, ptr, 6).set(random);
     const length = this.core.privateMAC(ptr, ptr + 8);
     return this.text(ptr + 8, length);
@@ -344,14 +356,14 @@ export class KatanetCore {
 
   /** Copies `bytes` into Wasm memory and reads back the text a formatter writes after them. */
   private format(bytes: Uint8Array, write: (ptr: number, outPtr: number) => number): string {
-    const ptr = this.core.outputArea(4 * bytes.length + 64);
+    const ptr = this.core.outputArea(4 * bytes.length + 64, 0);
     new Uint8Array(this.core.memory.buffer, ptr, bytes.length).set(bytes);
     const outPtr = ptr + bytes.length;
     return this.text(outPtr, write(ptr, outPtr));
   }
 
   pairNames(index: bigint): { bridge: string; tap: string; virt: string } {
-    const ptr = this.core.outputArea(128);
+    const ptr = this.core.outputArea(128, 0);
     const name = (which: number) => this.text(ptr, this.core.pairName(which, BigInt.asIntN(64, index), ptr));
     return { bridge: name(0), tap: name(1), virt: name(2) };
   }
@@ -359,14 +371,14 @@ export class KatanetCore {
   /** SetModel: the model number for a name, or null where Go says "Unknown type NAME". */
   modelByName(name: string): number | null {
     const bytes = encoder.encode(name);
-    const ptr = this.core.outputArea(bytes.length + 1);
+    const ptr = this.core.outputArea(bytes.length + 1, 0);
     new Uint8Array(this.core.memory.buffer, ptr, bytes.length).set(bytes);
     const model = this.core.modelByName(ptr, bytes.length);
     return model < 0 ? null : model;
   }
 
   modelName(model: number): string {
-    const ptr = this.core.outputArea(16);
+    const ptr = this.core.outputArea(16, 0);
     return this.text(ptr, this.core.modelText(model | 0, ptr));
   }
 
@@ -381,6 +393,7 @@ export class KatanetCore {
 
 /** The report escapes backslash, tab and newline in its text fields (kata/report.ts). */
 function unescapeField(field: string): string {
+  if (!field.includes("\\")) return field;
   return field.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c));
 }
 

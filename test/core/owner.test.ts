@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
 import { CoreCrashError, CoreUsageError, KatanetCore, MalformedInputError } from "../../host/core.ts";
+import { netlinkMessages } from "../../host/netlink/messages.ts";
 import { findLiveFixture } from "../support/fixtures.ts";
 
 const fixture = findLiveFixture("with routes", (f) => !f.file.endsWith(".gz") && f.expected.error === null && (f.expected.seed?.routes.length ?? 0) > 0);
@@ -34,3 +35,34 @@ test("using the core out of order is a usage error, not a crash", () => {
   const core = new KatanetCore();
   assert.throws(() => core.classify(), CoreUsageError);
 });
+
+test("an input decoded in parts converts as it does whole", () => {
+  const whole = new KatanetCore().convertBytes(input);
+  const core = new KatanetCore();
+  const firstPart = firstMessages(input, 3);
+  core.resetInput().append(input.subarray(0, firstPart));
+  core.decodeLinks();
+  core.append(input.subarray(firstPart));
+  core.decodeMore();
+  assert.deepEqual(core.classify(), whole);
+});
+
+test("a part that fails to decode ends the input: it cannot be finished", () => {
+  const core = new KatanetCore();
+  core.resetInput().append(input.subarray(0, firstMessages(input, 3)));
+  core.decodeLinks();
+  core.append(new Uint8Array([0xff, 0, 0, 0, 0, 0, 0, 0]));
+  assert.throws(() => core.decodeMore(), MalformedInputError);
+  assert.throws(() => core.classify(), CoreUsageError);
+});
+
+test("decoding more before any decodeLinks is a usage error", () => {
+  assert.throws(() => new KatanetCore().decodeMore(), CoreUsageError);
+});
+
+/** Byte length of the first `count` netlink messages of `bytes`. */
+function firstMessages(bytes: Uint8Array, count: number): number {
+  const messages = [...netlinkMessages(bytes)].slice(0, count);
+  const last = messages[count - 1].bytes;
+  return last.byteOffset - bytes.byteOffset + ((last.length + 3) & ~3);
+}
