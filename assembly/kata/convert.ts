@@ -3,9 +3,9 @@
 // an element of Interfaces/Routes/ARPNeighbors and, for an interface, a whole
 // UpdateInterfaceRequest. Every rule of the conversion lives in this file.
 import {
-  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints,
+  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_ROUTE_HEAD, endpoints,
   E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS, E_TYPE, findChain, inputBase,
-  neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND,
+  NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND,
   R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
 import { AF_INET6, IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
@@ -139,17 +139,17 @@ function writeEndpointType(endpoint: i32): void {
 // ---- routes ----
 
 /** validGuestRoute: everything but what the kernel added itself. */
-export function isGuestRoute(route: i32): bool {
-  return routes.get(route, R_PROTOCOL) != RTPROT_KERNEL;
+@inline export function isGuestRoute(row: usize): bool {
+  return fieldAt(row, R_PROTOCOL) != RTPROT_KERNEL;
 }
 
-// Element writers keep the write position in a local (see proto/writer.ts) and read
-// their rows through one address each (see memory/table.ts).
+// Element writers take the row's address (see memory/table.ts), the endpoint's name (the
+// device of every route and neighbour) and the write position, and return the next
+// position (see proto/writer.ts): the section loop keeps all of them in locals.
 
-export function writeRoute(endpoint: i32, route: i32): void {
-  const row = routes.rowAt(route);
-  const element = openAt(ELEMENT, out.pos);
-  let pos = element;
+export function writeRoute(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
+  const element = openAt(ELEMENT, pos);
+  pos = element;
   const dstLength = fieldAt(row, R_DST + 1);
   if (dstLength != NONE) {
     const field = openAt(ROUTE_DEST, pos);
@@ -160,14 +160,14 @@ export function writeRoute(endpoint: i32, route: i32): void {
     pos = closeAt(field, pos);
   }
   pos = optionalIPAt(ROUTE_GATEWAY, fieldAt(row, R_GW), fieldAt(row, R_GW + 1), pos);
-  pos = deviceAt(ROUTE_DEVICE, endpoint, pos);
+  pos = stringFieldAt(ROUTE_DEVICE, device, deviceLength, pos);
   pos = optionalIPAt(ROUTE_SOURCE, fieldAt(row, R_SRC), fieldAt(row, R_SRC + 1), pos);
   pos = uintFieldAt(ROUTE_SCOPE, unsigned(fieldAt(row, R_SCOPE)), pos);
   // utils.ConvertAddressFamily: only AF_INET6 is v6, whatever the addresses say.
   pos = intFieldAt(ROUTE_FAMILY, fieldAt(row, R_FAMILY) == AF_INET6 ? FAMILY_V6 : 0, pos);
   pos = uintFieldAt(ROUTE_FLAGS, unsigned(fieldAt(row, R_FLAGS)), pos);
   pos = uintFieldAt(ROUTE_MTU, unsigned(fieldAt(row, R_MTU)), pos);
-  out.pos = closeAt(element, pos);
+  return closeAt(element, pos);
 }
 
 /** A non-nil IP is written even when empty: Go prints it as "<nil>". */
@@ -177,29 +177,23 @@ function optionalIPAt(field: u32, offset: i32, length: i32, pos: usize): usize {
   return closeAt(text, ipAt(at(offset), length, text));
 }
 
-/** The endpoint's name as a route's or neighbour's device. */
-@inline function deviceAt(field: u32, endpoint: i32, pos: usize): usize {
-  const row = endpoints.rowAt(endpoint);
-  return stringFieldAt(field, at(fieldAt(row, E_NAME)), fieldAt(row, E_NAME + 1), pos);
-}
-
 // ---- neighbours ----
 
-export function isGuestNeighbour(endpoint: i32, neigh: i32, rule: i32): bool {
-  const state = neighs.get(neigh, N_STATE);
+export function isGuestNeighbour(endpoint: i32, row: usize, rule: i32): bool {
+  const state = fieldAt(row, N_STATE);
   if (rule == RULE_SEED) return state == NUD_PERMANENT;
   // preseed-gateway: a MAC is required; permanent entries, and reachable default gateways
-  if (neighs.get(neigh, N_LLADDR + 1) == NONE) return false;
+  if (fieldAt(row, N_LLADDR + 1) == NONE) return false;
   if (state == NUD_PERMANENT) return true;
-  return state == NUD_REACHABLE && isDefaultGateway(endpoint, neigh);
+  return state == NUD_REACHABLE && isDefaultGateway(endpoint, row);
 }
 
 /** gatewaySetFromRoutes: gateways of the endpoint's routes with no or a zero-length destination. */
-function isDefaultGateway(endpoint: i32, neigh: i32): bool {
+function isDefaultGateway(endpoint: i32, neigh: usize): bool {
   const chain = chainOf(endpoint);
   let route = chain == NONE ? NONE : chains.get(chain, C_ROUTE_HEAD);
-  const ip = at(neighs.get(neigh, N_IP));
-  const ipLength = neighs.get(neigh, N_IP + 1);
+  const ip = at(fieldAt(neigh, N_IP));
+  const ipLength = fieldAt(neigh, N_IP + 1);
   while (route != NONE) {
     const gwLength = routes.get(route, R_GW + 1);
     const isDefault =
@@ -211,17 +205,16 @@ function isDefaultGateway(endpoint: i32, neigh: i32): bool {
   return false;
 }
 
-export function writeNeighbour(endpoint: i32, neigh: i32): void {
-  const row = neighs.rowAt(neigh);
-  const element = openAt(ELEMENT, out.pos);
+export function writeNeighbour(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
+  const element = openAt(ELEMENT, pos);
   const ip = at(fieldAt(row, N_IP));
   const ipLength = fieldAt(row, N_IP + 1);
   const to = openAt(NEIGH_TO, element);
-  let pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
+  pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
   const text = openAt(ADDRESS_TEXT, pos);
   pos = closeAt(text, ipAt(ip, ipLength, text));
   pos = closeAt(to, pos);
-  pos = deviceAt(NEIGH_DEVICE, endpoint, pos);
+  pos = stringFieldAt(NEIGH_DEVICE, device, deviceLength, pos);
   const lladdrLength = fieldAt(row, N_LLADDR + 1);
   if (lladdrLength > 0) {
     const field = openAt(NEIGH_LLADDR, pos);
@@ -229,7 +222,7 @@ export function writeNeighbour(endpoint: i32, neigh: i32): void {
   }
   pos = intFieldAt(NEIGH_STATE, fieldAt(row, N_STATE), pos);
   pos = intFieldAt(NEIGH_FLAGS, fieldAt(row, N_FLAGS), pos);
-  out.pos = closeAt(element, pos);
+  return closeAt(element, pos);
 }
 
 // ---- room needed ----
@@ -251,15 +244,13 @@ export function interfaceBound(endpoint: i32): i32 {
   return bound;
 }
 
-export function routeBound(endpoint: i32, route: i32): i32 {
-  const row = routes.rowAt(route);
+export function routeBound(row: usize, deviceLength: i32): i32 {
   return (
-    96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(fieldAt(row, R_DST + 1)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
+    96 + deviceLength + ipTextBound(fieldAt(row, R_DST + 1)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
     ipTextBound(fieldAt(row, R_GW + 1)) + ipTextBound(fieldAt(row, R_SRC + 1))
   );
 }
 
-export function neighbourBound(endpoint: i32, neigh: i32): i32 {
-  const row = neighs.rowAt(neigh);
-  return 96 + endpoints.get(endpoint, E_NAME + 1) + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
+export function neighbourBound(row: usize, deviceLength: i32): i32 {
+  return 96 + deviceLength + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
 }

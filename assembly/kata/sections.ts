@@ -2,7 +2,8 @@
 // neighbours of one rule), as many whole elements as fit in the caller's window. A cursor
 // per section remembers where the next call goes on.
 import { ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "../errors";
-import { chains, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, neighs, NONE, routes } from "../model";
+import { chains, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_NAME, inputBase, neighs, NONE, routes } from "../model";
+import { fieldAt } from "../memory/table";
 import { out } from "../proto/writer";
 import {
   chainOf, interfaceBound, isGuestNeighbour, isGuestRoute, neighbourBound, routeBound, RULE_PRESEED_GATEWAY, RULE_SEED,
@@ -37,6 +38,7 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
   const table = isRoutes ? routes : neighs;
   const head = isRoutes ? C_ROUTE_HEAD : C_NEIGH_HEAD;
   const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
+  let pos = outPtr;
   while (cursorEndpoint[section] < endpoints.rows) {
     const endpoint = cursorEndpoint[section];
     let item = cursorItem[section];
@@ -44,22 +46,26 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
       const chain = chainOf(endpoint);
       item = chain == NONE ? NONE : chains.get(chain, head);
     }
+    const endpointRow = endpoints.rowAt(endpoint);
+    const device = inputBase + <usize>fieldAt(endpointRow, E_NAME);
+    const deviceLength = fieldAt(endpointRow, E_NAME + 1);
     while (item != NONE) {
-      if (isRoutes ? isGuestRoute(item) : isGuestNeighbour(endpoint, item, rule)) {
-        const bound = isRoutes ? routeBound(endpoint, item) : neighbourBound(endpoint, item);
-        if (out.pos + <usize>bound > limit) {
+      const row = table.rowAt(item);
+      if (isRoutes ? isGuestRoute(row) : isGuestNeighbour(endpoint, row, rule)) {
+        const bound = isRoutes ? routeBound(row, deviceLength) : neighbourBound(row, deviceLength);
+        if (pos + <usize>bound > limit) {
           cursorItem[section] = item;
+          out.pos = pos;
           return full(outPtr, bound);
         }
-        if (isRoutes) writeRoute(endpoint, item);
-        else writeNeighbour(endpoint, item);
+        pos = isRoutes ? writeRoute(row, device, deviceLength, pos) : writeNeighbour(row, device, deviceLength, pos);
       }
-      item = table.get(item, 0);
+      item = fieldAt(row, 0);
     }
     cursorEndpoint[section] = endpoint + 1;
     cursorItem[section] = NOT_STARTED;
   }
-  return <i32>(out.pos - outPtr);
+  return <i32>(pos - outPtr);
 }
 
 function emitInterfaces(outPtr: usize, limit: usize): i32 {
