@@ -109,7 +109,11 @@ export class NetlinkSocket {
    * mistaken for the next request's, so the socket refuses further use. */
   private midReply = false;
 
-  private constructor(readonly fd: number) {}
+  private constructor(
+    readonly fd: number,
+    /** False for an adopted descriptor, which its opener closes. */
+    private readonly ownsDescriptor = true,
+  ) {}
 
   /** Opens a socket in the calling thread's current network namespace. */
   static open(options: NetlinkSocketOptions = {}): NetlinkSocket {
@@ -126,6 +130,12 @@ export class NetlinkSocket {
       sys.close(fd);
       throw error;
     }
+  }
+
+  /** Wraps a descriptor someone else opened (another thread's socket, say) and will
+   * close; `close()` then only retires this wrapper. */
+  static adopt(fd: number): NetlinkSocket {
+    return new NetlinkSocket(fd, false);
   }
 
   /**
@@ -176,7 +186,7 @@ export class NetlinkSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    sys.close(this.fd);
+    if (this.ownsDescriptor) sys.close(this.fd);
   }
 
   /** Runs a reply loop. A NetlinkError comes from the reply's last message, so the reply
