@@ -16,6 +16,7 @@ import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./
 import { buildEndpoints } from "./kata/endpoints";
 import { checkPciPath } from "./kata/pcipath";
 import { emit as emitSection, neededCapacity, rewindSections } from "./kata/sections";
+import { prepareNeighbour, prepareRoute } from "./kata/convert";
 import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
 import { out } from "./proto/writer";
 import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
@@ -81,6 +82,8 @@ export function classify(inPtr: usize, inLength: i32, flags: u32): i32 {
 }
 
 function decode(inLength: i32): bool {
+  const firstRoute = routes.rows;
+  const firstNeighbour = neighs.rows;
   const base = inputBase;
   const end = base + <usize>inLength;
   for (let at = base + <usize>decodedLength; messageAt(at, end, base); at = afterMessage(at, end)) {
@@ -98,7 +101,11 @@ function decode(inLength: i32): bool {
     }
   }
   decodedLength = inLength;
-  return !lastError.failed;
+  if (lastError.failed) return false;
+  // Rows from kernel messages and from hand-described endpoints alike: every new one.
+  for (let row = firstRoute; row < routes.rows; row++) prepareRoute(row);
+  for (let row = firstNeighbour; row < neighs.rows; row++) prepareNeighbour(row);
+  return true;
 }
 
 function finish(flags: u32): i32 {

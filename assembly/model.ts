@@ -2,6 +2,7 @@
 // length) pairs pointing into the input area, so nothing is copied; a length of NIL (-1)
 // is Go's nil slice. Addresses, routes and neighbours hang off per-ifindex chains that
 // keep dump order, the order Kata's per-link list calls return them in.
+import { ByteLog } from "./memory/bytes";
 import { fieldAt, setFieldAt, Table } from "./memory/table";
 
 // links (RTM_NEWLINK), in dump order
@@ -36,7 +37,8 @@ export const R_SCOPE = 11;
 export const R_FLAGS = 12;
 export const R_MTU = 13;
 export const R_PROTOCOL = 14;
-export const routes = new Table(15);
+export const R_PREPARED = 15; // +1, +2: the element's parts in `prepared`: offset, head and tail lengths
+export const routes = new Table(18);
 
 // neighbours
 export const N_NEXT = 0;
@@ -44,7 +46,16 @@ export const N_IP = 1; // +1
 export const N_LLADDR = 3; // +1
 export const N_STATE = 5;
 export const N_FLAGS = 6;
-export const neighs = new Table(7);
+export const N_PREPARED = 7; // +1, +2: as R_PREPARED
+export const neighs = new Table(10);
+
+/**
+ * Routes and neighbours are written as they are decoded, all but the device (the endpoint's
+ * name, known only once Kata's rules have run): the head of an element (fields before the
+ * device) and its tail (after it), one after the other. A scan decodes datagrams while the
+ * kernel produces the next, so this work overlaps the dump; output then only assembles.
+ */
+export const prepared = new ByteLog();
 
 // one chain per ifindex (or per hand-described endpoint)
 export const C_KEY = 0;
@@ -78,6 +89,7 @@ function clearModel(): void {
   routes.clear();
   neighs.clear();
   chains.clear();
+  prepared.clear();
   clearSlots();
 }
 

@@ -5,12 +5,12 @@
 import {
   addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_ROUTE_HEAD, endpoints,
   E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS, E_TYPE, findChain, inputBase,
-  NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND,
-  R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
+  neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE, prepared, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B,
+  R_DST_MASK_KIND, R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
 import { AF_INET6, IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
 import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt } from "../proto/writer";
-import { fieldAt } from "../memory/table";
+import { fieldAt, setFieldAt } from "../memory/table";
 import { writeDecimal } from "../text/digits";
 import { ipAt, ipNetAt, isIPv4, isLoopback, maskOnes, writeIP } from "../text/ip";
 import { macAt, writeMAC } from "../text/mac";
@@ -143,13 +143,16 @@ function writeEndpointType(endpoint: i32): void {
   return fieldAt(row, R_PROTOCOL) != RTPROT_KERNEL;
 }
 
-// Element writers take the row's address (see memory/table.ts), the endpoint's name (the
-// device of every route and neighbour) and the write position, and return the next
-// position (see proto/writer.ts): the section loop keeps all of them in locals.
+// Routes and neighbours are written in two steps. `prepare...` writes, as each one is
+// decoded, the parts of its element that do not depend on its endpoint: the head (fields
+// before the device) and the tail (after it), into `prepared` (see model.ts). `write...`
+// then assembles the element for the endpoint: head, the endpoint's name as the device,
+// tail. Writers keep the position in a local and return the next (see proto/writer.ts).
 
-export function writeRoute(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
-  const element = openAt(ELEMENT, pos);
-  pos = element;
+export function prepareRoute(route: i32): void {
+  const row = routes.rowAt(route);
+  const start = prepared.reserve(routePartsBound(row));
+  let pos = start;
   const dstLength = fieldAt(row, R_DST + 1);
   if (dstLength != NONE) {
     const field = openAt(ROUTE_DEST, pos);
@@ -160,14 +163,18 @@ export function writeRoute(row: usize, device: usize, deviceLength: i32, pos: us
     pos = closeAt(field, pos);
   }
   pos = optionalIPAt(ROUTE_GATEWAY, fieldAt(row, R_GW), fieldAt(row, R_GW + 1), pos);
-  pos = stringFieldAt(ROUTE_DEVICE, device, deviceLength, pos);
+  const head = pos;
   pos = optionalIPAt(ROUTE_SOURCE, fieldAt(row, R_SRC), fieldAt(row, R_SRC + 1), pos);
   pos = uintFieldAt(ROUTE_SCOPE, unsigned(fieldAt(row, R_SCOPE)), pos);
   // utils.ConvertAddressFamily: only AF_INET6 is v6, whatever the addresses say.
   pos = intFieldAt(ROUTE_FAMILY, fieldAt(row, R_FAMILY) == AF_INET6 ? FAMILY_V6 : 0, pos);
   pos = uintFieldAt(ROUTE_FLAGS, unsigned(fieldAt(row, R_FLAGS)), pos);
   pos = uintFieldAt(ROUTE_MTU, unsigned(fieldAt(row, R_MTU)), pos);
-  return closeAt(element, pos);
+  keepPrepared(row, R_PREPARED, start, head, pos);
+}
+
+export function writeRoute(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
+  return assembleAt(row, R_PREPARED, ROUTE_DEVICE, device, deviceLength, pos);
 }
 
 /** A non-nil IP is written even when empty: Go prints it as "<nil>". */
@@ -205,16 +212,17 @@ function isDefaultGateway(endpoint: i32, neigh: usize): bool {
   return false;
 }
 
-export function writeNeighbour(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
-  const element = openAt(ELEMENT, pos);
+export function prepareNeighbour(neigh: i32): void {
+  const row = neighs.rowAt(neigh);
+  const start = prepared.reserve(neighbourPartsBound(row));
   const ip = at(fieldAt(row, N_IP));
   const ipLength = fieldAt(row, N_IP + 1);
-  const to = openAt(NEIGH_TO, element);
-  pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
+  const to = openAt(NEIGH_TO, start);
+  let pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
   const text = openAt(ADDRESS_TEXT, pos);
   pos = closeAt(text, ipAt(ip, ipLength, text));
   pos = closeAt(to, pos);
-  pos = stringFieldAt(NEIGH_DEVICE, device, deviceLength, pos);
+  const head = pos;
   const lladdrLength = fieldAt(row, N_LLADDR + 1);
   if (lladdrLength > 0) {
     const field = openAt(NEIGH_LLADDR, pos);
@@ -222,7 +230,40 @@ export function writeNeighbour(row: usize, device: usize, deviceLength: i32, pos
   }
   pos = intFieldAt(NEIGH_STATE, fieldAt(row, N_STATE), pos);
   pos = intFieldAt(NEIGH_FLAGS, fieldAt(row, N_FLAGS), pos);
+  keepPrepared(row, N_PREPARED, start, head, pos);
+}
+
+export function writeNeighbour(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
+  return assembleAt(row, N_PREPARED, NEIGH_DEVICE, device, deviceLength, pos);
+}
+
+/** Records a prepared element's place in the row: offset, head length, tail length. */
+@inline function keepPrepared(row: usize, field: i32, start: usize, head: usize, end: usize): void {
+  setFieldAt(row, field, prepared.commit(start, end));
+  setFieldAt(row, field + 1, <i32>(head - start));
+  setFieldAt(row, field + 2, <i32>(end - head));
+}
+
+/** One element: the prepared head, the device, the prepared tail. */
+@inline function assembleAt(row: usize, field: i32, deviceField: u32, device: usize, deviceLength: i32, pos: usize): usize {
+  const parts = prepared.at(fieldAt(row, field));
+  const head = fieldAt(row, field + 1);
+  const tail = fieldAt(row, field + 2);
+  const element = openAt(ELEMENT, pos);
+  pos = copyPreparedAt(parts, head, element);
+  pos = stringFieldAt(deviceField, device, deviceLength, pos);
+  pos = copyPreparedAt(parts + <usize>head, tail, pos);
   return closeAt(element, pos);
+}
+
+/**
+ * Copies prepared bytes eight at a time: parts are a few dozen bytes, where a bulk copy
+ * costs a call. It may read and write up to seven bytes past the end; `prepared` keeps
+ * that much room after its last entry, and element bounds leave it in the output.
+ */
+@inline function copyPreparedAt(from: usize, length: i32, pos: usize): usize {
+  for (let i: usize = 0; i < <usize>length; i += 8) store<u64>(pos + i, load<u64>(from + i));
+  return pos + <usize>length;
 }
 
 // ---- room needed ----
@@ -244,13 +285,19 @@ export function interfaceBound(endpoint: i32): i32 {
   return bound;
 }
 
-export function routeBound(row: usize, deviceLength: i32): i32 {
+/** The route's element without its device. */
+function routePartsBound(row: usize): i32 {
   return (
-    96 + deviceLength + ipTextBound(fieldAt(row, R_DST + 1)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
+    80 + ipTextBound(fieldAt(row, R_DST + 1)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
     ipTextBound(fieldAt(row, R_GW + 1)) + ipTextBound(fieldAt(row, R_SRC + 1))
   );
 }
 
-export function neighbourBound(row: usize, deviceLength: i32): i32 {
-  return 96 + deviceLength + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
+function neighbourPartsBound(row: usize): i32 {
+  return 80 + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
+}
+
+/** A route's or neighbour's element (prepared parts at `field` of its row) with its device. */
+export function elementBound(row: usize, field: i32, deviceLength: i32): i32 {
+  return 16 + deviceLength + fieldAt(row, field + 1) + fieldAt(row, field + 2);
 }

@@ -2,11 +2,11 @@
 // neighbours of one rule), as many whole elements as fit in the caller's window. A cursor
 // per section remembers where the next call goes on.
 import { ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "../errors";
-import { chains, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_NAME, inputBase, neighs, NONE, routes } from "../model";
+import { chains, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_NAME, inputBase, neighs, NONE, N_PREPARED, routes, R_PREPARED } from "../model";
 import { fieldAt } from "../memory/table";
 import { out } from "../proto/writer";
 import {
-  chainOf, interfaceBound, isGuestNeighbour, isGuestRoute, neighbourBound, routeBound, RULE_PRESEED_GATEWAY, RULE_SEED,
+  chainOf, elementBound, interfaceBound, isGuestNeighbour, isGuestRoute, RULE_PRESEED_GATEWAY, RULE_SEED,
   writeInterface, writeNeighbour, writeRoute,
 } from "./convert";
 
@@ -52,7 +52,7 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
     while (item != NONE) {
       const row = table.rowAt(item);
       if (isRoutes ? isGuestRoute(row) : isGuestNeighbour(endpoint, row, rule)) {
-        const bound = isRoutes ? routeBound(row, deviceLength) : neighbourBound(row, deviceLength);
+        const bound = elementBound(row, isRoutes ? R_PREPARED : N_PREPARED, deviceLength);
         if (pos + <usize>bound > limit) {
           cursorItem[section] = item;
           out.pos = pos;

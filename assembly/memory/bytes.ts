@@ -24,3 +24,33 @@ export class ByteRegion {
     return this.ptr;
   }
 }
+
+/**
+ * An append-only byte log in its own region: writers reserve room for a bound, write at
+ * the returned address, and commit where they stopped. Entries are kept as offsets, since
+ * growth may move the region.
+ */
+export class ByteLog {
+  length: u32 = 0;
+  private readonly region: ByteRegion = new ByteRegion();
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Where to write up to `bound` bytes; eight more stay readable after them (word-wise copies). */
+  reserve(bound: u32): usize {
+    return this.region.ensure(this.length + bound + 8, this.length) + <usize>this.length;
+  }
+
+  /** Keeps what was written up to `end` (an address from the last `reserve`); returns the entry's offset. */
+  commit(start: usize, end: usize): i32 {
+    const offset = this.length;
+    this.length += <u32>(end - start);
+    return <i32>offset;
+  }
+
+  @inline at(offset: i32): usize {
+    return this.region.ptr + <usize>offset;
+  }
+}
