@@ -1,12 +1,15 @@
 // katanet's main job: read a network namespace the way Kata's runtime does and say what
-// its guest agent would be sent. Four dumps land straight in Wasm memory; the core lists
-// the links, the host probes them as Kata does (ethtool bus-info, vhost-user sockets),
-// appends those hints, and the core finishes the conversion.
+// its guest agent would be sent. Four dumps land in Wasm memory; the core lists the links,
+// the host probes them as Kata does (ethtool bus-info, vhost-user sockets), appends those
+// hints, and the core finishes the conversion. Once the dump thread is up, the kernel's
+// work and katanet's overlap: the probes and the decoding of each route and neighbour
+// datagram happen while the thread receives the next.
 import { DUMP_KINDS, encodeHex, type Capture, type DumpKind } from "./capture.ts";
-import { KatanetCore, type Conversion, type ConvertOptions } from "./core.ts";
+import { KatanetCore, type Conversion, type ConvertOptions, type LinkSummary } from "./core.ts";
 import { defaultCore } from "./convert.ts";
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { dumpNamespace } from "./netlink/dump.ts";
+import { DumpThread } from "./netlink/dump-thread.ts";
 import { EthtoolSocket, gatherHints } from "./netlink/ethtool.ts";
 import { netlinkMessages } from "./netlink/messages.ts";
 import { inNamespace } from "./netlink/netns.ts";
@@ -19,6 +22,10 @@ export interface ScanOptions extends ConvertOptions {
   /** Guest PCI paths by interface name, as a hypervisor would assign them. */
   pciPaths?: Record<string, string>;
   core?: KatanetCore;
+  /** Receive the dumps on a helper thread, overlapping kernel and decoding work (default
+   * true). The thread starts on the first such scan and serves the later ones; a one-shot
+   * caller saves starting it by passing false. */
+  dumpThread?: boolean;
 }
 
 const OWN_NAMESPACE = "/proc/thread-self/ns/net";
@@ -26,7 +33,7 @@ const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 /** Scans a namespace: Kata's endpoints and the agent messages for them. */
 export function scan(options: ScanOptions = {}): Conversion {
   const core = options.core ?? defaultCore();
-  const hints = readNamespace(options.netns, core);
+  const hints = readNamespace(options, core);
   const records = new NetlinkBuilder();
   encodeHints(records, hints);
   encodePciPaths(records, options.pciPaths ?? {});
@@ -37,13 +44,13 @@ export function scan(options: ScanOptions = {}): Conversion {
 /** The namespace's raw dumps and hints, in the form `katanet convert` reads back. */
 export function capture(options: Omit<ScanOptions, keyof ConvertOptions> = {}): Capture {
   const core = options.core ?? defaultCore();
-  const hints = readNamespace(options.netns, core);
+  const hints = readNamespace(options, core);
   return { netlink: splitByKind(core.inputBytes()), pciPaths: { ...(options.pciPaths ?? {}) }, hints };
 }
 
 /** Dumps the namespace into the core's input and gathers Kata's per-link hints. */
-function readNamespace(netns: string | undefined, core: KatanetCore): CaptureHints {
-  const { netlink, ethtool } = inNamespace(netns ?? OWN_NAMESPACE, () => {
+function readNamespace(options: Pick<ScanOptions, "netns" | "dumpThread">, core: KatanetCore): CaptureHints {
+  const { netlink, ethtool } = inNamespace(options.netns ?? OWN_NAMESPACE, () => {
     const netlink = NetlinkSocket.open();
     try {
       return { netlink, ethtool: EthtoolSocket.open() };
@@ -53,14 +60,66 @@ function readNamespace(netns: string | undefined, core: KatanetCore): CaptureHin
     }
   });
   try {
-    dumpNamespace(netlink, core.resetInput());
-    // Kata probes only links that reach addSingleEndpoint: those with an address.
-    const candidates = core.decodeLinks().filter((link) => link.addresses.length > 0);
-    return hintsByName(gatherHints(ethtool, candidates));
+    const thread = options.dumpThread === false ? null : DumpThread.ready();
+    if (thread === null) {
+      dumpNamespace(netlink, core.resetInput());
+      return probeLinks(core.decodeLinks(), ethtool);
+    }
+    return dumpOverlapped(thread, netlink, ethtool, core);
   } finally {
     netlink.close();
     ethtool.close();
   }
+}
+
+const ADDRESS_DUMP = 1;
+
+/**
+ * Links and addresses are dumped first: once they are in, the core lists the links and
+ * decodes every later datagram on arrival. A restarted dump starts the input over, so
+ * decoding waits for the addresses again. The probes run after the dumps: ethtool's ioctl
+ * takes the lock the kernel holds while filling each dump datagram, so running them
+ * alongside made both slower. A failure in the core is held until the dump ends, which
+ * leaves the thread between replies.
+ */
+function dumpOverlapped(thread: DumpThread, netlink: NetlinkSocket, ethtool: EthtoolSocket, core: KatanetCore): CaptureHints {
+  let links: LinkSummary[] | null = null;
+  let failure: { error: unknown } | null = null;
+  const attempt = (work: () => void) => {
+    if (failure !== null) return;
+    try {
+      work();
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  const input = core.resetInput();
+  thread.dump(
+    netlink.fd,
+    {
+      reserve: (bytes) => input.reserve(bytes),
+      commit: (bytes) => input.commit(bytes),
+      get length() {
+        return input.length;
+      },
+      truncate(length) {
+        links = null;
+        input.truncate(length);
+      },
+    },
+    {
+      afterDump: (index) => attempt(() => void (index === ADDRESS_DUMP && (links = core.decodeLinks()))),
+      afterDatagram: () => attempt(() => void (links !== null && core.decodeMore())),
+    },
+  );
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return probeLinks(links ?? core.decodeLinks(), ethtool);
+}
+
+/** Kata probes only links that reach addSingleEndpoint: those with an address. */
+function probeLinks(links: LinkSummary[], ethtool: EthtoolSocket): CaptureHints {
+  const candidates = links.filter((link) => link.addresses.length > 0);
+  return hintsByName(gatherHints(ethtool, candidates));
 }
 
 function hintsByName(perLink: ReturnType<typeof gatherHints>): CaptureHints {

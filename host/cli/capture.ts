@@ -14,7 +14,7 @@ export const captureCommand: Command = {
       args,
       options: { netns: { type: "string" }, "pci-path": { type: "string", multiple: true, default: [] }, output: { type: "string", short: "o" } },
     });
-    const text = JSON.stringify(capture({ netns: values.netns, pciPaths: parsePciPaths(values["pci-path"]) }), null, 2) + "\n";
+    const text = JSON.stringify(capture({ netns: values.netns, pciPaths: parsePciPaths(values["pci-path"]), dumpThread: false }), null, 2) + "\n";
     if (values.output === undefined) io.out(text);
     else writeFileSync(values.output, text);
     return EXIT_OK;

@@ -21,6 +21,7 @@ export const scanCommand: Command = {
       pciPaths: parsePciPaths(values["pci-path"]),
       keepGoing: values["keep-going"],
       rules: [rule],
+      dumpThread: false, // one scan: starting the thread would cost more than it saves
     });
     writeConversion(conversion, rule, format, io.out);
     return EXIT_OK;

@@ -378,6 +378,17 @@ export class DumpThread {
     return DumpThread.instance?.reader.booted() ? DumpThread.instance : null;
   }
 
+  /** The dump thread once it serves, started if need be; null if threads are unusable or
+   * it has not booted within `timeoutMs`. For callers that want every scan overlapped. */
+  static async started(timeoutMs = 10_000): Promise<DumpThread | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const thread = DumpThread.ready();
+      if (thread !== null || DumpThread.unusableReason !== undefined || Date.now() > deadline) return thread;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   private static boot(): DumpThread | undefined {
     const missing = missingPrerequisite();
     if (missing) {

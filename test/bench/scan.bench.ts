@@ -1,11 +1,14 @@
 // A live scan against its floor, measured side by side on the same namespaces: the raw
 // receive loop of the four dumps alone, katanet's whole scan (sockets in the namespace,
-// dumps, Kata's hint probes, decode, convert, encode), and `ip -j route show`. The
-// namespaces are the large live fixtures' setups, rebuilt here (root needed).
+// dumps, Kata's hint probes, decode, convert, encode) as a library caller gets it (dumps
+// received on the dump thread) and as a one-shot `katanet scan` runs it (one thread), and
+// `ip -j route show`. The namespaces are the large live fixtures' setups, rebuilt here
+// (root needed).
 import { execFileSync } from "node:child_process";
 import { Bench } from "tinybench";
 import { KatanetCore } from "../../host/core.ts";
 import { dumpNamespace } from "../../host/netlink/dump.ts";
+import { DumpThread } from "../../host/netlink/dump-thread.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
 import { scan } from "../../host/scan.ts";
@@ -14,7 +17,7 @@ import { buildFixtureNamespaces, namespaceTestsUnavailable, waitForSettledNamesp
 import { formatTable } from "./table.ts";
 
 const LARGE_FIXTURE_MESSAGES = 5_000;
-const PATHS = ["raw dump (receive loop)", "katanet scan", "ip -j route show"] as const;
+const PATHS = ["raw dump (receive loop)", "katanet scan", "katanet scan, one thread", "ip -j route show"] as const;
 
 /** Median milliseconds per call of each path on one namespace. */
 async function measureNamespace(namespace: string, core: KatanetCore): Promise<Map<string, number>> {
@@ -23,7 +26,8 @@ async function measureNamespace(namespace: string, core: KatanetCore): Promise<M
     const bench = new Bench({ time: 1500, warmupTime: 300 });
     bench.add(PATHS[0], () => dumpNamespace(socket, core.resetInput()));
     bench.add(PATHS[1], () => void scan({ netns: namespace, rules: ["seed"], core }));
-    bench.add(PATHS[2], () => void execFileSync("ip", ["-n", namespace, "-j", "route", "show"], { maxBuffer: 1 << 28 }));
+    bench.add(PATHS[2], () => void scan({ netns: namespace, rules: ["seed"], core, dumpThread: false }));
+    bench.add(PATHS[3], () => void execFileSync("ip", ["-n", namespace, "-j", "route", "show"], { maxBuffer: 1 << 28 }));
     await bench.run();
     const medians = new Map<string, number>();
     for (const task of bench.tasks) {
@@ -43,6 +47,7 @@ export async function runSuite(): Promise<void> {
     console.log(`live scan bench skipped: ${unavailable}`);
     return;
   }
+  if ((await DumpThread.started()) === null) throw new Error(`the dump thread did not start: ${DumpThread.unavailable ?? "timed out"}`);
   const core = new KatanetCore();
   const rows: string[][] = [];
   const large = liveFixtures().filter((f) => f.expected.error === null && f.netlink.routes.length + f.netlink.neighs.length >= LARGE_FIXTURE_MESSAGES);
@@ -68,3 +73,4 @@ export async function runSuite(): Promise<void> {
     console.log(`\nslowest / fastest katanet scan across these namespaces: ${(Math.max(...scanTimes) / Math.min(...scanTimes)).toFixed(2)}×`);
   }
 }
+

@@ -1,10 +1,11 @@
 // Live conformance: every live Go fixture's namespace is rebuilt here as its setupOrder
 // says, scanned by katanet, and compared with what Go produced on the original, except
 // what the fixtures README lists as kernel-variable (neighbour order).
-import { after, afterEach, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { KataError, NEIGHBOUR_RULES, type Conversion, type NeighbourRule } from "../../host/core.ts";
 import { decodeMessages, toDecodedJson, type DecodedJson } from "../../host/format/decoded.ts";
+import { DumpThread } from "../../host/netlink/dump-thread.ts";
 import { scan } from "../../host/scan.ts";
 import { liveFixtures, type ExpectedStructures } from "../support/fixtures.ts";
 import { assertCleanState, buildFixtureNamespaces, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
@@ -41,6 +42,9 @@ async function eventually(check: () => void, timeoutMs = 6000): Promise<void> {
 }
 
 describe("scan of rebuilt fixture namespaces", { skip: namespaceTestsSkip() }, () => {
+  // Every namespace is scanned both ways: dumps received on this thread, and on the dump
+  // thread with each datagram decoded as it arrives.
+  before(async () => assert.ok(await DumpThread.started(), `the dump thread did not start: ${DumpThread.unavailable ?? "timed out"}`));
   afterEach(() => assertCleanState());
   after(() => assertCleanState());
 
@@ -49,19 +53,21 @@ describe("scan of rebuilt fixture namespaces", { skip: namespaceTestsSkip() }, (
       const namespaces = buildFixtureNamespaces(fixture);
       try {
         await waitForSettledNamespace(namespaces.namespace);
-        const options = { netns: namespaces.namespace, pciPaths: fixture.pciPaths };
-        if (fixture.expected.error !== null) {
-          assert.throws(
-            () => scan(options),
-            (error: unknown) =>
-              error instanceof KataError && error.message === fixture.expected.error && error.interfaceName === fixture.expected.errorInterface,
-          );
-          return;
+        for (const dumpThread of [false, true]) {
+          const options = { netns: namespaces.namespace, pciPaths: fixture.pciPaths, dumpThread };
+          if (fixture.expected.error !== null) {
+            assert.throws(
+              () => scan(options),
+              (error: unknown) =>
+                error instanceof KataError && error.message === fixture.expected.error && error.interfaceName === fixture.expected.errorInterface,
+            );
+            continue;
+          }
+          await eventually(() => {
+            const conversion = scan(options);
+            for (const rule of NEIGHBOUR_RULES) assertSameMessages(conversion, rule, fixture.expected[ruleKey[rule]]!);
+          });
         }
-        await eventually(() => {
-          const conversion = scan(options);
-          for (const rule of NEIGHBOUR_RULES) assertSameMessages(conversion, rule, fixture.expected[ruleKey[rule]]!);
-        });
       } finally {
         namespaces.delete();
       }
