@@ -47,8 +47,10 @@ export interface LinkHints {
 /** The socket Kata's ethtool handle uses; open it inside the namespace (see inNamespace). */
 export class EthtoolSocket {
   private readonly request = new Uint8Array(new ArrayBuffer(IFREQ_SIZE));
-  // Its own ArrayBuffer, never a small on-heap typed array, so its address is stable.
+  // Its own ArrayBuffer, never a small on-heap typed array, so its address is stable and
+  // ifr_data can be set once.
   private readonly driverInfo = new Uint8Array(new ArrayBuffer(DRVINFO_SIZE));
+  private readonly driverInfoAddress = sys.addressOf(this.driverInfo);
 
   private constructor(private readonly fd: number) {}
 
@@ -58,13 +60,13 @@ export class EthtoolSocket {
 
   /** ETHTOOL_GDRVINFO's bus_info for `linkName`, or "" when the driver cannot say. */
   busInfo(linkName: string): string {
-    const name = textEncoder.encode(linkName);
-    if (name.length >= IFNAMSIZ) throw new RangeError(`link name "${linkName}" is longer than ${IFNAMSIZ - 1} bytes`);
     this.request.fill(0);
-    this.request.set(name);
-    new DataView(this.request.buffer).setBigUint64(IFREQ_DATA_OFFSET, sys.addressOf(this.driverInfo), true);
+    // ifr_name: at most IFNAMSIZ - 1 bytes, then the NUL that fill(0) left
+    const { read } = textEncoder.encodeInto(linkName, this.request.subarray(0, IFNAMSIZ - 1));
+    if (read < linkName.length) throw new RangeError(`link name "${linkName}" is longer than ${IFNAMSIZ - 1} bytes`);
+    new DataView(this.request.buffer).setBigUint64(IFREQ_DATA_OFFSET, this.driverInfoAddress, true);
     this.driverInfo.fill(0);
-    new DataView(this.driverInfo.buffer).setUint32(0, ETHTOOL_GDRVINFO, true);
+    this.driverInfo[0] = ETHTOOL_GDRVINFO; // cmd, a little-endian u32
     // Kata treats every failure as "not physical"
     if (!sys.tryIoctl(this.fd, SIOCETHTOOL, this.request)) return "";
     const field = this.driverInfo.subarray(DRVINFO_BUS_INFO_OFFSET, DRVINFO_BUS_INFO_OFFSET + DRVINFO_BUS_INFO_SIZE);

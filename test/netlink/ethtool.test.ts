@@ -70,3 +70,16 @@ describe("hints from a live namespace", { skip: namespaceTestsSkip() }, () => {
     }
   });
 });
+
+describe("ethtool requests", () => {
+  it("take names of up to 15 bytes, as ifr_name holds, and refuse longer ones", () => {
+    const ethtool = EthtoolSocket.open();
+    try {
+      assert.equal(ethtool.busInfo("x".repeat(15)), "", "no such link: the driver cannot say");
+      assert.throws(() => ethtool.busInfo("x".repeat(16)), /longer than 15 bytes/);
+      assert.throws(() => ethtool.busInfo("é".repeat(8)), /longer than 15 bytes/, "16 bytes of UTF-8 in 8 characters");
+    } finally {
+      ethtool.close();
+    }
+  });
+});
