@@ -10,7 +10,7 @@ import { defaultCore } from "./convert.ts";
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { dumpNamespace } from "./netlink/dump.ts";
 import { DumpThread } from "./netlink/dump-thread.ts";
-import { EthtoolSocket, gatherHints } from "./netlink/ethtool.ts";
+import { busInfos, EthtoolSocket, vhostUserSockets } from "./netlink/ethtool.ts";
 import { netlinkMessages } from "./netlink/messages.ts";
 import { inNamespace } from "./netlink/netns.ts";
 import { NetlinkSocket } from "./netlink/socket.ts";
@@ -63,7 +63,8 @@ function readNamespace(options: Pick<ScanOptions, "netns" | "dumpThread">, core:
     const thread = options.dumpThread === false ? null : DumpThread.ready();
     if (thread === null) {
       dumpNamespace(netlink, core.resetInput());
-      return probeLinks(core.decodeLinks(), ethtool);
+      const candidates = probeCandidates(core.decodeLinks());
+      return { busInfo: busInfos(ethtool, candidates), vhostUserSockets: vhostUserSockets(candidates) };
     }
     return dumpOverlapped(thread, netlink, ethtool, core);
   } finally {
@@ -75,15 +76,16 @@ function readNamespace(options: Pick<ScanOptions, "netns" | "dumpThread">, core:
 const ADDRESS_DUMP = 1;
 
 /**
- * Links and addresses are dumped first: once they are in, the core lists the links and
- * decodes every later datagram on arrival. A restarted dump starts the input over, so
- * decoding waits for the addresses again. The probes run after the dumps: ethtool's ioctl
- * takes the lock the kernel holds while filling each dump datagram, so running them
- * alongside made both slower. A failure in the core is held until the dump ends, which
- * leaves the thread between replies.
+ * Links and addresses are dumped first: once they are in, the core lists the links, the
+ * vhost-user files are probed, and every later datagram is decoded on arrival. A restarted
+ * dump starts the input over, so all that waits for the addresses again. ethtool probes
+ * run after the dumps: the ioctl takes the lock the kernel holds while it fills each dump
+ * datagram, and alongside the dump both got slower. A failure here is held until the dump
+ * ends, which leaves the thread between replies.
  */
 function dumpOverlapped(thread: DumpThread, netlink: NetlinkSocket, ethtool: EthtoolSocket, core: KatanetCore): CaptureHints {
-  let links: LinkSummary[] | null = null;
+  let candidates: LinkSummary[] | null = null;
+  let sockets: Record<string, string> = {};
   let failure: { error: unknown } | null = null;
   const attempt = (work: () => void) => {
     if (failure !== null) return;
@@ -103,32 +105,28 @@ function dumpOverlapped(thread: DumpThread, netlink: NetlinkSocket, ethtool: Eth
         return input.length;
       },
       truncate(length) {
-        links = null;
+        candidates = null;
         input.truncate(length);
       },
     },
     {
-      afterDump: (index) => attempt(() => void (index === ADDRESS_DUMP && (links = core.decodeLinks()))),
-      afterDatagram: () => attempt(() => void (links !== null && core.decodeMore())),
+      afterDump: (index) =>
+        attempt(() => {
+          if (index !== ADDRESS_DUMP) return;
+          candidates = probeCandidates(core.decodeLinks());
+          sockets = vhostUserSockets(candidates);
+        }),
+      afterDatagram: () => attempt(() => void (candidates !== null && core.decodeMore())),
     },
   );
   if (failure !== null) throw (failure as { error: unknown }).error;
-  return probeLinks(links ?? core.decodeLinks(), ethtool);
+  if (candidates === null) throw new Error("netlink dump thread finished without the address dump");
+  return { busInfo: busInfos(ethtool, candidates), vhostUserSockets: sockets };
 }
 
 /** Kata probes only links that reach addSingleEndpoint: those with an address. */
-function probeLinks(links: LinkSummary[], ethtool: EthtoolSocket): CaptureHints {
-  const candidates = links.filter((link) => link.addresses.length > 0);
-  return hintsByName(gatherHints(ethtool, candidates));
-}
-
-function hintsByName(perLink: ReturnType<typeof gatherHints>): CaptureHints {
-  const hints: Required<CaptureHints> = { busInfo: {}, vhostUserSockets: {} };
-  for (const link of perLink) {
-    if (link.busInfo !== "") hints.busInfo[link.name] = link.busInfo;
-    if (link.vhostUserSocket !== undefined) hints.vhostUserSockets[link.name] = link.vhostUserSocket;
-  }
-  return hints;
+function probeCandidates(links: LinkSummary[]): LinkSummary[] {
+  return links.filter((link) => link.addresses.length > 0);
 }
 
 const KIND_OF_TYPE: Record<number, DumpKind> = { 16: "links", 20: "addrs", 24: "routes", 28: "neighs" };

@@ -36,14 +36,6 @@ export interface HintLink {
   addresses: string[];
 }
 
-export interface LinkHints {
-  name: string;
-  /** ethtool bus-info; "" for lo and when the ioctl fails (virtual links: EOPNOTSUPP). */
-  busInfo: string;
-  /** The vhost-user socket Kata would find for this link, if any. */
-  vhostUserSocket?: string;
-}
-
 /** The socket Kata's ethtool handle uses; open it inside the namespace (see inNamespace). */
 export class EthtoolSocket {
   private readonly request = new Uint8Array(new ArrayBuffer(IFREQ_SIZE));
@@ -79,21 +71,24 @@ export class EthtoolSocket {
   }
 }
 
-/** The first /tmp/vhostuser_<ip>/vhu.sock that exists for the link's addresses, as Kata probes. */
-export function vhostUserSocketPath(link: HintLink): string | undefined {
-  if (link.name === "lo") return undefined;
-  for (const ip of link.addresses) {
-    const path = VHOST_USER_SOCKET_PATH(ip);
-    if (existsSync(path)) return path; // Kata: os.Stat succeeds, whatever is there
+/** Kata's vhost-user probe: for each link but "lo", the first /tmp/vhostuser_<ip>/vhu.sock
+ * that exists for its addresses, in their order; by link name. */
+export function vhostUserSockets(links: HintLink[]): Record<string, string> {
+  const sockets: Record<string, string> = {};
+  for (const link of links) {
+    if (link.name === "lo") continue;
+    const path = link.addresses.map(VHOST_USER_SOCKET_PATH).find((candidate) => existsSync(candidate));
+    if (path !== undefined) sockets[link.name] = path; // Kata: os.Stat succeeds, whatever is there
   }
-  return undefined;
+  return sockets;
 }
 
-export function gatherHints(ethtool: EthtoolSocket, links: HintLink[]): LinkHints[] {
-  return links.map((link) => {
-    const hints: LinkHints = { name: link.name, busInfo: link.name === "lo" ? "" : ethtool.busInfo(link.name) };
-    const socket = vhostUserSocketPath(link);
-    if (socket !== undefined) hints.vhostUserSocket = socket;
-    return hints;
-  });
+/** ethtool bus-info of each link that reports one ("lo" is never probed), by link name. */
+export function busInfos(ethtool: EthtoolSocket, links: HintLink[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const link of links) {
+    const busInfo = link.name === "lo" ? "" : ethtool.busInfo(link.name);
+    if (busInfo !== "") found[link.name] = busInfo;
+  }
+  return found;
 }
