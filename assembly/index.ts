@@ -55,7 +55,8 @@ export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
   awaitingHints = false;
   decodedLength = 0;
   if (inLength < 0) return ERR_USAGE;
-  startModel(inPtr); // tables keep their capacity from call to call, so no counting pass
+  startModel(inPtr);
+  reserveTables(inPtr, inLength);
   if (!decode(inLength)) return lastError.code;
   awaitingHints = (flags & LOAD_DECODE_ONLY) != 0;
   return awaitingHints ? links.rows : finish(flags);
@@ -79,6 +80,27 @@ export function classify(inPtr: usize, inLength: i32, flags: u32): i32 {
   if (decoded < 0) return decoded;
   awaitingHints = false;
   return finish(flags);
+}
+
+/** Counts messages by type (headers only) and sizes the tables to match. */
+function reserveTables(inPtr: usize, inLength: i32): void {
+  let linkCount = 0;
+  let addrCount = 0;
+  let routeCount = 0;
+  let neighCount = 0;
+  const end = inPtr + <usize>inLength;
+  for (let at = inPtr; messageAt(at, end, inPtr); at = afterMessage(at, end)) {
+    const type = messageType(at);
+    if (type == RTM_NEWLINK) linkCount++;
+    else if (type == RTM_NEWADDR) addrCount++;
+    else if (type == RTM_NEWROUTE) routeCount++;
+    else if (type == RTM_NEWNEIGH) neighCount++;
+  }
+  lastError.reset(); // decode reports what is wrong, with its context
+  links.reserve(linkCount);
+  addrs.reserve(addrCount);
+  routes.reserve(routeCount);
+  neighs.reserve(neighCount);
 }
 
 function decode(inLength: i32): bool {

@@ -20,6 +20,15 @@ export class Table {
     this.rows = 0;
   }
 
+  /** Makes room for `rows` rows up front, so a big input fills its table without regrowth. */
+  reserve(rows: i32): void {
+    if (rows <= this.capacity || this.rows > 0) return;
+    heap.free(this.data);
+    this.capacity = rows;
+    this.data = heap.alloc(<usize>(rows * this.stride) << 2);
+    this.zero(0, rows);
+  }
+
   /** Appends a zeroed row and returns its index. */
   @inline add(): i32 {
     if (this.rows == this.capacity) this.grow();
