@@ -15,7 +15,7 @@ import { decodeNeighbour } from "./netlink/neighbour";
 import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./input/records";
 import { buildEndpoints } from "./kata/endpoints";
 import { checkPciPath } from "./kata/pcipath";
-import { emit as emitSection, neededCapacity, rewindSections } from "./kata/sections";
+import { emit as emitSection, listLength, neededCapacity, rewindSections } from "./kata/sections";
 import { prepareNeighbour, prepareRoute } from "./kata/convert";
 import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
 import { out } from "./proto/writer";
@@ -162,6 +162,12 @@ function checkPciPaths(): bool {
 export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
   if (!loaded) return ERR_USAGE;
   return emitSection(section, outPtr, capacity);
+}
+
+/** The exact byte length of a route or neighbour section (see kata/sections.ts); -1 otherwise. */
+export function sectionLength(section: i32): f64 {
+  if (!loaded) return ERR_USAGE;
+  return listLength(section);
 }
 
 export function report(outPtr: usize, capacity: i32): i32 {

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
 import { packageFile } from "./paths.ts";
-import { elementsOf, field1Header } from "./wire/lists.ts";
+import { elementsOf, field1Header, wrapInField1 } from "./wire/lists.ts";
 
 const ERR_MALFORMED = -1;
 const ERR_KATA = -2;
@@ -16,8 +16,6 @@ const SECTION_NEIGHBOURS = { seed: 2, "preseed-gateway": 3 } as const;
 const LOAD_KEEP_GOING = 1;
 const LOAD_DECODE_ONLY = 2;
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
-/** Room before a section for its field-1 tag and a varint length of any size. */
-const FIELD1_HEADER_ROOM = 11;
 
 export type NeighbourRule = keyof typeof SECTION_NEIGHBOURS;
 export const NEIGHBOUR_RULES = Object.keys(SECTION_NEIGHBOURS) as NeighbourRule[];
@@ -31,6 +29,7 @@ interface CoreExports {
   classify(inPtr: number, inLength: number, flags: number): number;
   linkSummary(outPtr: number, capacity: number): number;
   emit(section: number, outPtr: number, capacity: number): number;
+  sectionLength(section: number): number;
   report(outPtr: number, capacity: number): number;
   neededOutput(): number;
   errorCode(): number;
@@ -237,9 +236,9 @@ export class KatanetCore {
 
   private collect(options: ConvertOptions): Conversion {
     const { endpoints, skipped } = this.readReport();
-    // Interfaces wrapped like the others: grpc.Interfaces is the list itself.
-    const interfacesList = this.wrappedSection(SECTION_INTERFACES).list;
-    const routes = this.wrappedSection(SECTION_ROUTES);
+    // grpc.Interfaces is the list itself
+    const interfacesList = this.interfaceSection();
+    const routes = this.listSection(SECTION_ROUTES);
     const interfaces = elementsOf(interfacesList);
     const messages: Conversion["messages"] = {};
     for (const rule of options.rules ?? NEIGHBOUR_RULES) {
@@ -247,7 +246,7 @@ export class KatanetCore {
         interfaces: interfaces.map((element) => element.body),
         updateInterfaceRequests: interfaces.map((element) => element.whole),
         updateRoutesRequest: routes.message,
-        addArpNeighborsRequest: this.wrappedSection(SECTION_NEIGHBOURS[rule]).message,
+        addArpNeighborsRequest: this.listSection(SECTION_NEIGHBOURS[rule]).message,
         interfacesList,
         routesList: routes.list,
       };
@@ -261,32 +260,49 @@ export class KatanetCore {
   }
 
   /**
-   * A whole list section as the message that wraps it in field 1 (UpdateRoutesRequest,
-   * AddARPNeighborsRequest), with the list itself a view into the same bytes. The core
-   * writes elements into an output area that grows in place behind room left for the
-   * header, so the section leaves Wasm memory in one copy.
+   * A route or neighbour section as the message that wraps it in field 1
+   * (UpdateRoutesRequest, AddARPNeighborsRequest), with the list itself a view into the
+   * same bytes. The core knows the section's exact length before writing it, so the
+   * windows it writes are copied once, straight into the final buffer.
    */
-  private wrappedSection(section: number): { message: Uint8Array; list: Uint8Array } {
-    let capacity = FIRST_OUTPUT_WINDOW;
-    let area = this.core.outputArea(capacity, 0);
-    let used = FIELD1_HEADER_ROOM;
+  private listSection(section: number): { message: Uint8Array; list: Uint8Array } {
+    const length = this.core.sectionLength(section);
+    if (length < 0) throw new CoreUsageError(`katanet core: section ${section} has no known length`);
+    const header = field1Header(length);
+    const message = new Uint8Array(header.length + length);
+    message.set(header);
+    let at = header.length;
+    this.forEachWindow(section, (bytes) => {
+      if (at + bytes.length > message.length) throw new CoreUsageError(`katanet core: section ${section} wrote past its length ${length}`);
+      message.set(bytes, at);
+      at += bytes.length;
+    });
+    if (at !== message.length) throw new CoreUsageError(`katanet core: section ${section} wrote ${at - header.length} of ${length} bytes`);
+    return { message, list: message.subarray(header.length) };
+  }
+
+  /** The interface section: a few elements, written whole, gathered window by window. */
+  private interfaceSection(): Uint8Array {
+    const windows: Uint8Array[] = [];
+    this.forEachWindow(SECTION_INTERFACES, (bytes) => windows.push(bytes.slice()));
+    return wrapInField1(windows).list;
+  }
+
+  /** Runs `emit` over output windows until the section is done; `take` sees each window's
+   * bytes (a view into Wasm memory, valid until the next call into the core). */
+  private forEachWindow(section: number, take: (bytes: Uint8Array) => void): void {
+    let window = FIRST_OUTPUT_WINDOW;
     for (;;) {
-      const written = this.core.emit(section, area + used, capacity - used);
-      if (written === 0) break;
-      if (written > 0) {
-        used += written;
+      const outPtr = this.core.outputArea(window, 0);
+      const written = this.core.emit(section, outPtr, window);
+      if (written === ERR_OUTPUT_TOO_SMALL) {
+        window = Math.max(window * 2, this.core.neededOutput());
         continue;
       }
-      if (written !== ERR_OUTPUT_TOO_SMALL) throw this.error(written);
-      capacity = Math.max(capacity * 2, used + this.core.neededOutput());
-      area = this.core.outputArea(capacity, used);
+      if (written < 0) throw this.error(written);
+      if (written === 0) return;
+      take(new Uint8Array(this.core.memory.buffer, outPtr, written));
     }
-    const listLength = used - FIELD1_HEADER_ROOM;
-    const header = field1Header(listLength);
-    const start = area + FIELD1_HEADER_ROOM - header.length;
-    new Uint8Array(this.core.memory.buffer, start, header.length).set(header);
-    const message = new Uint8Array(this.core.memory.buffer, start, header.length + listLength).slice();
-    return { message, list: message.subarray(header.length) };
   }
 
   private readReport(): { endpoints: ScanEndpoint[]; skipped: SkippedLink[] } {

@@ -9,7 +9,7 @@ import {
   R_DST_MASK_KIND, R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
 import { AF_INET6, IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
-import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt } from "../proto/writer";
+import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt, varintSize } from "../proto/writer";
 import { fieldAt, setFieldAt } from "../memory/table";
 import { writeDecimal } from "../text/digits";
 import { ipAt, ipNetAt, isIPv4, isLoopback, maskOnes, writeIP } from "../text/ip";
@@ -297,7 +297,14 @@ function neighbourPartsBound(row: usize): i32 {
   return 80 + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
 }
 
-/** A route's or neighbour's element (prepared parts at `field` of its row) with its device. */
+/** The exact size of a route's or neighbour's element (prepared parts at `field` of its row) with its device. */
+export function elementSize(row: usize, field: i32, deviceLength: i32): i32 {
+  const device = deviceLength > 0 ? 1 + <i32>varintSize(<u64>deviceLength) + deviceLength : 0;
+  const length = fieldAt(row, field + 1) + device + fieldAt(row, field + 2);
+  return 1 + <i32>varintSize(<u64>length) + length;
+}
+
+/** Room to write it: prepared parts are copied eight bytes at a time (see copyPreparedAt). */
 export function elementBound(row: usize, field: i32, deviceLength: i32): i32 {
-  return 16 + deviceLength + fieldAt(row, field + 1) + fieldAt(row, field + 2);
+  return elementSize(row, field, deviceLength) + 8;
 }

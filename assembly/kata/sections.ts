@@ -6,7 +6,7 @@ import { chains, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_NAME, inputBase, neigh
 import { fieldAt } from "../memory/table";
 import { out } from "../proto/writer";
 import {
-  chainOf, elementBound, interfaceBound, isGuestNeighbour, isGuestRoute, RULE_PRESEED_GATEWAY, RULE_SEED,
+  chainOf, elementBound, elementSize, interfaceBound, isGuestNeighbour, isGuestRoute, RULE_PRESEED_GATEWAY, RULE_SEED,
   writeInterface, writeNeighbour, writeRoute,
 } from "./convert";
 
@@ -36,22 +36,18 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
   if (section == SECTION_INTERFACES) return emitInterfaces(outPtr, limit);
   const isRoutes = section == SECTION_ROUTES;
   const table = isRoutes ? routes : neighs;
-  const head = isRoutes ? C_ROUTE_HEAD : C_NEIGH_HEAD;
   const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
   let pos = outPtr;
   while (cursorEndpoint[section] < endpoints.rows) {
     const endpoint = cursorEndpoint[section];
     let item = cursorItem[section];
-    if (item == NOT_STARTED) {
-      const chain = chainOf(endpoint);
-      item = chain == NONE ? NONE : chains.get(chain, head);
-    }
+    if (item == NOT_STARTED) item = firstItem(endpoint, isRoutes);
     const endpointRow = endpoints.rowAt(endpoint);
     const device = inputBase + <usize>fieldAt(endpointRow, E_NAME);
     const deviceLength = fieldAt(endpointRow, E_NAME + 1);
     while (item != NONE) {
       const row = table.rowAt(item);
-      if (isRoutes ? isGuestRoute(row) : isGuestNeighbour(endpoint, row, rule)) {
+      if (isListed(endpoint, row, isRoutes, rule)) {
         const bound = elementBound(row, isRoutes ? R_PREPARED : N_PREPARED, deviceLength);
         if (pos + <usize>bound > limit) {
           cursorItem[section] = item;
@@ -66,6 +62,37 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
     cursorItem[section] = NOT_STARTED;
   }
   return <i32>(pos - outPtr);
+}
+
+/**
+ * The exact length of a route or neighbour section, so the host can copy it once into a
+ * buffer of its final size; -1 for the interface section, which is written whole.
+ */
+export function listLength(section: i32): f64 {
+  if (section <= SECTION_INTERFACES || section >= SECTIONS) return -1;
+  const isRoutes = section == SECTION_ROUTES;
+  const table = isRoutes ? routes : neighs;
+  const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
+  let length: f64 = 0;
+  for (let endpoint = 0; endpoint < endpoints.rows; endpoint++) {
+    const deviceLength = endpoints.get(endpoint, E_NAME + 1);
+    for (let item = firstItem(endpoint, isRoutes); item != NONE; item = table.get(item, 0)) {
+      const row = table.rowAt(item);
+      if (isListed(endpoint, row, isRoutes, rule)) length += elementSize(row, isRoutes ? R_PREPARED : N_PREPARED, deviceLength);
+    }
+  }
+  return length;
+}
+
+/** The first route or neighbour on the endpoint's chain. */
+function firstItem(endpoint: i32, isRoutes: bool): i32 {
+  const chain = chainOf(endpoint);
+  return chain == NONE ? NONE : chains.get(chain, isRoutes ? C_ROUTE_HEAD : C_NEIGH_HEAD);
+}
+
+/** Whether Kata sends this route or neighbour (under `rule`) to the guest. */
+@inline function isListed(endpoint: i32, row: usize, isRoutes: bool, rule: i32): bool {
+  return isRoutes ? isGuestRoute(row) : isGuestNeighbour(endpoint, row, rule);
 }
 
 function emitInterfaces(outPtr: usize, limit: usize): i32 {
