@@ -11,7 +11,7 @@ if (!namespace) {
 }
 
 const started = performance.now();
-const conversion = scan({ netns: namespace, rules: ["seed"] });
+const conversion = scan({ netns: namespace, rules: ["seed"], dumpThread: false }); // one scan, as `katanet scan`
 let pb64Length = 0;
 writePb64(conversion.messages.seed!, (text) => (pb64Length += text.length));
 const elapsed = performance.now() - started;
