@@ -28,7 +28,7 @@ import {
   type DumpSink,
 } from "../../host/netlink/socket.ts";
 import { sys, SysError } from "../../host/netlink/sys.ts";
-import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
+import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip, QUIET_VETH_PAIR } from "../support/netns.ts";
 
 /** Stands in for a socket: each dump commits the request's type byte, and the first
  * `interruptions` dumps of RTM_GETROUTE report DUMP_INTR (as in dump.test.ts). */
@@ -192,13 +192,7 @@ function withoutTimeAndSequence(stream: Uint8Array): Uint8Array {
 
 const ROUTES = 6000;
 const SETUP = [
-  "link set lo up",
-  "link add veth0 address 02:00:00:00:00:01 type veth peer name veth1 address 02:00:00:00:00:02",
-  // No IPv6 link-local addresses (and no traffic), so two dumps return the same bytes.
-  "link set veth0 addrgenmode none",
-  "link set veth1 addrgenmode none",
-  "link set veth0 up",
-  "link set veth1 up",
+  ...QUIET_VETH_PAIR,
   "addr add 10.1.0.1/16 dev veth0",
   "addr add 2001:db8:1::1/64 dev veth0 nodad",
   "neigh add 10.1.0.254 lladdr 02:00:00:00:00:fe dev veth0 nud permanent",

@@ -6,7 +6,7 @@ import { netlinkAttributes, netlinkMessages, type NetlinkMessage } from "../../h
 import { assertInOriginalNamespace, inNamespace } from "../../host/netlink/netns.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
 import { NetlinkError, NetlinkSocket, NLMSG_DONE, type DumpSink } from "../../host/netlink/socket.ts";
-import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
+import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip, QUIET_VETH_PAIR } from "../support/netns.ts";
 
 const RTM_NEWLINK = 16;
 const RTM_NEWADDR = 20;
@@ -23,13 +23,7 @@ const IFLA_INFO_KIND = 1;
 const IFA_LOCAL = 2;
 
 const SETUP = [
-  "link set lo up",
-  "link add veth0 address 02:00:00:00:00:01 type veth peer name veth1 address 02:00:00:00:00:02",
-  // No IPv6 link-local addresses, so the counts below do not depend on timing.
-  "link set veth0 addrgenmode none",
-  "link set veth1 addrgenmode none",
-  "link set veth0 up",
-  "link set veth1 up",
+  ...QUIET_VETH_PAIR,
   "addr add 10.1.0.1/24 dev veth0",
   "addr add 2001:db8:1::1/64 dev veth0 nodad",
   "route add 10.2.0.0/16 via 10.1.0.254 dev veth0",

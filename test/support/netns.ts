@@ -59,6 +59,20 @@ export function ip(args: string[], input?: string): string {
 }
 
 /** Creates a uniquely named namespace; pair it with `deleteNamespaces` in a finally/after. */
+/**
+ * `ip -batch` lines for a veth pair (veth0, veth1) with fixed MACs, up, and without IPv6
+ * link-local addresses: nothing appears later by itself, so two dumps return the same
+ * messages. Tests add addresses, routes and neighbours on veth0.
+ */
+export const QUIET_VETH_PAIR = [
+  "link set lo up",
+  "link add veth0 address 02:00:00:00:00:01 type veth peer name veth1 address 02:00:00:00:00:02",
+  "link set veth0 addrgenmode none",
+  "link set veth1 addrgenmode none",
+  "link set veth0 up",
+  "link set veth1 up",
+];
+
 export function createNamespace(): string {
   const name = uniqueNamespaceName();
   ip(["netns", "add", name]);
