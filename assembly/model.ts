@@ -3,6 +3,7 @@
 // is Go's nil slice. Addresses, routes and neighbours hang off per-ifindex chains that
 // keep dump order, the order Kata's per-link list calls return them in.
 import { ByteLog } from "./memory/bytes";
+import { AF_INET6 } from "./netlink/constants";
 import { fieldAt, setFieldAt, Table } from "./memory/table";
 
 // links (RTM_NEWLINK), in dump order
@@ -26,19 +27,29 @@ export const addrs = new Table(6);
 
 // routes of the main table, not cloned
 export const R_NEXT = 0;
-export const R_FAMILY = 1;
-export const R_DST = 2; // +1; length NIL = no destination (Go's nil Dst)
-export const R_DST_MASK_KIND = 4;
-export const R_DST_MASK_A = 5;
-export const R_DST_MASK_B = 6;
-export const R_GW = 7; // +1
-export const R_SRC = 9; // +1 (the preferred source)
-export const R_SCOPE = 11;
-export const R_FLAGS = 12;
-export const R_MTU = 13;
-export const R_PROTOCOL = 14;
-export const R_PREPARED = 15; // +1, +2: the element's parts in `prepared`: offset, head and tail lengths
-export const routes = new Table(18);
+export const R_DST = 1; // +1; length NIL = no destination (Go's nil Dst)
+export const R_DST_MASK_KIND = 3;
+export const R_DST_MASK_A = 4;
+export const R_DST_MASK_B = 5;
+export const R_GW = 6; // +1
+export const R_SRC = 8; // +1 (the preferred source)
+export const R_SCOPE = 10; // the scope (a byte) and R_FAMILY_V6: one word, rows stay small
+export const R_FLAGS = 11;
+export const R_MTU = 12;
+export const R_PROTOCOL = 13;
+export const R_PREPARED = 14; // offset of the element's entry in `prepared`
+export const R_FAMILY_V6: i32 = 0x100; // in R_SCOPE: the family is AF_INET6 (all Kata asks of it)
+
+/** Sets a route's scope (a byte: netlink.Scope is a uint8), keeping its family bit. */
+export function setRouteScope(row: i32, scope: u32): void {
+  routes.set(row, R_SCOPE, (routes.get(row, R_SCOPE) & R_FAMILY_V6) | <i32>(scope & 0xff));
+}
+
+/** Sets a route's family, keeping its scope. */
+export function setRouteFamily(row: i32, family: u32): void {
+  routes.set(row, R_SCOPE, (routes.get(row, R_SCOPE) & 0xff) | (family == AF_INET6 ? R_FAMILY_V6 : 0));
+}
+export const routes = new Table(15);
 
 // neighbours
 export const N_NEXT = 0;
@@ -46,8 +57,8 @@ export const N_IP = 1; // +1
 export const N_LLADDR = 3; // +1
 export const N_STATE = 5;
 export const N_FLAGS = 6;
-export const N_PREPARED = 7; // +1, +2: as R_PREPARED
-export const neighs = new Table(10);
+export const N_PREPARED = 7; // as R_PREPARED
+export const neighs = new Table(8);
 
 /**
  * Routes and neighbours are written as they are decoded, all but the device (the endpoint's

@@ -6,7 +6,7 @@ import {
   addrs, append, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, C_ADDR_HEAD, C_NEIGH_HEAD,
   C_ROUTE_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PAIR, E_PCI, E_RAW_FLAGS,
   E_TYPE, hints, H_KIND, H_NAME, H_VALUE, neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST,
-  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
+  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SRC, setRouteFamily, setRouteScope,
 } from "../model";
 import { Table } from "../memory/table";
 import { MASK_BYTES, MASK_NIL } from "../text/ip";
@@ -116,9 +116,9 @@ function decodeRoute(chain: i32, base: usize): void {
       case ROUTE_DST: decodeDestination(row, base); break;
       case ROUTE_GW: setBytes(routes, row, R_GW, item); break;
       case ROUTE_SRC: setBytes(routes, row, R_SRC, item); break;
-      // netlink.Scope is a uint8: wider values are cut here, the one place they enter.
-      case ROUTE_SCOPE: routes.set(row, R_SCOPE, <i32>(item.u32("route scope") & 0xff)); break;
-      case ROUTE_FAMILY: routes.set(row, R_FAMILY, <i32>item.u32("route family")); break;
+      // netlink.Scope is a uint8: wider values are cut (setRouteScope), the one place they enter.
+      case ROUTE_SCOPE: setRouteScope(row, item.u32("route scope")); break;
+      case ROUTE_FAMILY: setRouteFamily(row, item.u32("route family")); break;
       case ROUTE_FLAGS: routes.set(row, R_FLAGS, <i32>item.u32("route flags")); break;
       case ROUTE_MTU: routes.set(row, R_MTU, <i32>item.u32("route MTU")); break;
       case ROUTE_PROTOCOL: routes.set(row, R_PROTOCOL, <i32>item.u32("route protocol")); break;

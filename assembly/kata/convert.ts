@@ -6,9 +6,9 @@ import {
   addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_ROUTE_HEAD, endpoints,
   E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS, E_TYPE, findChain, inputBase,
   neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE, prepared, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B,
-  R_DST_MASK_KIND, R_FAMILY, R_FLAGS, R_GW, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC,
+  R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
-import { AF_INET6, IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
+import { IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
 import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt, varintSize } from "../proto/writer";
 import { fieldAt, setFieldAt } from "../memory/table";
 import { writeDecimal } from "../text/digits";
@@ -151,8 +151,8 @@ function writeEndpointType(endpoint: i32): void {
 
 export function prepareRoute(route: i32): void {
   const row = routes.rowAt(route);
-  const start = prepared.reserve(routePartsBound(row));
-  let pos = start;
+  const start = prepared.reserve(PARTS_PREFIX + routePartsBound(row));
+  let pos = start + PARTS_PREFIX;
   const dstLength = fieldAt(row, R_DST + 1);
   if (dstLength != NONE) {
     const field = openAt(ROUTE_DEST, pos);
@@ -165,9 +165,10 @@ export function prepareRoute(route: i32): void {
   pos = optionalIPAt(ROUTE_GATEWAY, fieldAt(row, R_GW), fieldAt(row, R_GW + 1), pos);
   const head = pos;
   pos = optionalIPAt(ROUTE_SOURCE, fieldAt(row, R_SRC), fieldAt(row, R_SRC + 1), pos);
-  pos = uintFieldAt(ROUTE_SCOPE, unsigned(fieldAt(row, R_SCOPE)), pos);
+  const scope = fieldAt(row, R_SCOPE);
+  pos = uintFieldAt(ROUTE_SCOPE, unsigned(scope & 0xff), pos);
   // utils.ConvertAddressFamily: only AF_INET6 is v6, whatever the addresses say.
-  pos = intFieldAt(ROUTE_FAMILY, fieldAt(row, R_FAMILY) == AF_INET6 ? FAMILY_V6 : 0, pos);
+  pos = intFieldAt(ROUTE_FAMILY, scope & R_FAMILY_V6 ? FAMILY_V6 : 0, pos);
   pos = uintFieldAt(ROUTE_FLAGS, unsigned(fieldAt(row, R_FLAGS)), pos);
   pos = uintFieldAt(ROUTE_MTU, unsigned(fieldAt(row, R_MTU)), pos);
   keepPrepared(row, R_PREPARED, start, head, pos);
@@ -214,10 +215,10 @@ function isDefaultGateway(endpoint: i32, neigh: usize): bool {
 
 export function prepareNeighbour(neigh: i32): void {
   const row = neighs.rowAt(neigh);
-  const start = prepared.reserve(neighbourPartsBound(row));
+  const start = prepared.reserve(PARTS_PREFIX + neighbourPartsBound(row));
   const ip = at(fieldAt(row, N_IP));
   const ipLength = fieldAt(row, N_IP + 1);
-  const to = openAt(NEIGH_TO, start);
+  const to = openAt(NEIGH_TO, start + PARTS_PREFIX);
   let pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
   const text = openAt(ADDRESS_TEXT, pos);
   pos = closeAt(text, ipAt(ip, ipLength, text));
@@ -237,18 +238,41 @@ export function writeNeighbour(row: usize, device: usize, deviceLength: i32, pos
   return assembleAt(row, N_PREPARED, NEIGH_DEVICE, device, deviceLength, pos);
 }
 
-/** Records a prepared element's place in the row: offset, head length, tail length. */
+// A prepared entry: the head's and the tail's length, three bytes each (parts stay far
+// below 16 MiB: attributes are under 64 KiB), then the head and the tail. Only the entry's
+// offset goes in the row: a million routes keep their rows small.
+const PARTS_PREFIX: usize = 6;
+
+@inline function storeLength24(at: usize, length: i32): void {
+  store<u16>(at, <u16>length);
+  store<u8>(at, <u8>(length >> 16), 2);
+}
+
+@inline function loadLength24(at: usize): i32 {
+  return <i32>load<u16>(at) | (<i32>load<u8>(at, 2) << 16);
+}
+
+/** Records a prepared element (written from `start + PARTS_PREFIX` to `end`, head up to `head`). */
 @inline function keepPrepared(row: usize, field: i32, start: usize, head: usize, end: usize): void {
+  storeLength24(start, <i32>(head - start - PARTS_PREFIX));
+  storeLength24(start + 3, <i32>(end - head));
   setFieldAt(row, field, prepared.commit(start, end));
-  setFieldAt(row, field + 1, <i32>(head - start));
-  setFieldAt(row, field + 2, <i32>(end - head));
+}
+
+@inline function headLength(row: usize, field: i32): i32 {
+  return loadLength24(prepared.at(fieldAt(row, field)));
+}
+
+@inline function tailLength(row: usize, field: i32): i32 {
+  return loadLength24(prepared.at(fieldAt(row, field)) + 3);
 }
 
 /** One element: the prepared head, the device, the prepared tail. */
 @inline function assembleAt(row: usize, field: i32, deviceField: u32, device: usize, deviceLength: i32, pos: usize): usize {
-  const parts = prepared.at(fieldAt(row, field));
-  const head = fieldAt(row, field + 1);
-  const tail = fieldAt(row, field + 2);
+  const entry = prepared.at(fieldAt(row, field));
+  const head = loadLength24(entry);
+  const tail = loadLength24(entry + 3);
+  const parts = entry + PARTS_PREFIX;
   const element = openAt(ELEMENT, pos);
   pos = copyPreparedAt(parts, head, element);
   pos = stringFieldAt(deviceField, device, deviceLength, pos);
@@ -300,7 +324,7 @@ function neighbourPartsBound(row: usize): i32 {
 /** The exact size of a route's or neighbour's element (prepared parts at `field` of its row) with its device. */
 export function elementSize(row: usize, field: i32, deviceLength: i32): i32 {
   const device = deviceLength > 0 ? 1 + <i32>varintSize(<u64>deviceLength) + deviceLength : 0;
-  const length = fieldAt(row, field + 1) + device + fieldAt(row, field + 2);
+  const length = headLength(row, field) + device + tailLength(row, field);
   return 1 + <i32>varintSize(<u64>length) + length;
 }
 

@@ -5,8 +5,8 @@
 // (no RTA_OIF) never reach Kata.
 import { lastError } from "../errors";
 import {
-  append, chainFor, C_ROUTE_HEAD, NONE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY,
-  R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SCOPE, R_SRC,
+  append, chainFor, C_ROUTE_HEAD, NONE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW,
+  R_MTU, R_PROTOCOL, R_SRC, setRouteFamily, setRouteScope,
 } from "../model";
 import { cidrMaskKind } from "../text/ip";
 import { afterAttribute, attributeAt, attributeLength, attributeType, attributeU32, attributeValue } from "./attributes";
@@ -27,9 +27,9 @@ export function decodeRoute(message: usize, base: usize): void {
   const destinationLength = <i32>load<u8>(header + 1);
   const row = routes.add();
   const route = routes.rowAt(row);
-  setFieldAt(route, R_FAMILY, family);
   setFieldAt(route, R_PROTOCOL, load<u8>(header + 5));
-  setFieldAt(route, R_SCOPE, load<u8>(header + 6));
+  setRouteScope(row, load<u8>(header + 6));
+  setRouteFamily(row, family);
   setFieldAt(route, R_FLAGS, <i32>flags);
   setFieldAt(route, R_DST + 1, NONE);
   setFieldAt(route, R_GW + 1, NONE);
