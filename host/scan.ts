@@ -23,8 +23,9 @@ export interface ScanOptions extends ConvertOptions {
   pciPaths?: Record<string, string>;
   core?: KatanetCore;
   /** Receive the dumps on a helper thread, overlapping kernel and decoding work (default
-   * true). The thread starts on the first such scan and serves the later ones; a one-shot
-   * caller saves starting it by passing false. */
+   * true). The thread starts on the first such scan and serves the later ones. It pays
+   * for large namespaces scanned repeatedly; a one-shot caller saves starting it, and a
+   * latency-bound one (watch's rescans) its wake-ups, by passing false. */
   dumpThread?: boolean;
 }
 

@@ -168,6 +168,9 @@ export class NamespaceWatcher {
       keepGoing: this.options.keepGoing ?? true,
       rules: [rule],
       core: this.options.core,
+      // Rescans are small and latency-bound: waking the dump thread for each one cost more
+      // than it hid (100 clients, 10,000 events/s: p99 15-20 ms with it, 5.7 ms without).
+      dumpThread: false,
     });
     return stateOf(conversion, rule);
   }
