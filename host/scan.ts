@@ -81,46 +81,21 @@ const ADDRESS_DUMP = 1;
  * vhost-user files are probed, and every later datagram is decoded on arrival. A restarted
  * dump starts the input over, so all that waits for the addresses again. ethtool probes
  * run after the dumps: the ioctl takes the lock the kernel holds while it fills each dump
- * datagram, and alongside the dump both got slower. A failure here is held until the dump
- * ends, which leaves the thread between replies.
+ * datagram, and alongside the dump both got slower. A callback's failure is held by the
+ * thread until the dump ends, which leaves the socket between replies.
  */
 function dumpOverlapped(thread: DumpThread, netlink: NetlinkSocket, ethtool: EthtoolSocket, core: KatanetCore): CaptureHints {
   let candidates: LinkSummary[] | null = null;
   let sockets: Record<string, string> = {};
-  let failure: { error: unknown } | null = null;
-  const attempt = (work: () => void) => {
-    if (failure !== null) return;
-    try {
-      work();
-    } catch (error) {
-      failure = { error };
-    }
-  };
-  const input = core.resetInput();
-  thread.dump(
-    netlink.fd,
-    {
-      reserve: (bytes) => input.reserve(bytes),
-      commit: (bytes) => input.commit(bytes),
-      get length() {
-        return input.length;
-      },
-      truncate(length) {
-        candidates = null;
-        input.truncate(length);
-      },
+  thread.dump(netlink.fd, core.resetInput(), {
+    afterDump(index) {
+      if (index !== ADDRESS_DUMP) return;
+      candidates = probeCandidates(core.decodeLinks());
+      sockets = vhostUserSockets(candidates);
     },
-    {
-      afterDump: (index) =>
-        attempt(() => {
-          if (index !== ADDRESS_DUMP) return;
-          candidates = probeCandidates(core.decodeLinks());
-          sockets = vhostUserSockets(candidates);
-        }),
-      afterDatagram: () => attempt(() => void (candidates !== null && core.decodeMore())),
-    },
-  );
-  if (failure !== null) throw (failure as { error: unknown }).error;
+    afterDatagram: () => void (candidates !== null && core.decodeMore()),
+    afterRestart: () => void (candidates = null),
+  });
   if (candidates === null) throw new Error("netlink dump thread finished without the address dump");
   return { busInfo: busInfos(ethtool, candidates), vhostUserSockets: sockets };
 }

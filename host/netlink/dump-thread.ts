@@ -19,6 +19,8 @@ export interface DumpProgress {
   /** Called on the calling thread when dump `index` (0 links, 1 addresses, 2 routes,
    * 3 neighbours) has been fully committed; again for the same index after a restart. */
   afterDump?(index: number): void;
+  /** Called on the calling thread after the sink was truncated to start all four dumps over. */
+  afterRestart?(): void;
 }
 
 // ---- The ring: one writer (the worker), one reader (the calling thread) ----
@@ -298,6 +300,7 @@ export function receiveDump(reader: RingReader, sink: RestartableSink, progress:
         } else if (record.kind === RESTART) {
           sink.truncate(start + record.value);
           dumpIndex = 0;
+          progress.afterRestart?.();
         }
       }
     } catch (error) {
