@@ -85,13 +85,10 @@ export class Sys {
    * socket ends that way every time, too often to build an error for it.
    */
   tryRecv(fd: number, into: Uint8Array, flags: number): number {
-    for (;;) {
-      const result = this.libc.recv(fd, into, flags);
-      if (result >= 0) return result;
-      const errno = this.libc.errno();
-      if (errno === Errno.EAGAIN) return -1;
-      if (errno !== Errno.EINTR) this.fail("recv", `fd ${fd}`, errno);
-    }
+    const result = this.uninterrupted(() => this.libc.recv(fd, into, flags));
+    if (result === -Errno.EAGAIN) return -1;
+    if (result < 0) this.fail("recv", `fd ${fd}`, -result);
+    return result;
   }
 
   /** Opens read-only and close-on-exec: only namespace files are opened, never written. */
@@ -115,10 +112,7 @@ export class Sys {
 
   /** An ioctl whose failure is an answer, not an error (a driver without ethtool): true when it worked. */
   tryIoctl(fd: number, request: number, argument: Uint8Array): boolean {
-    for (;;) {
-      if (this.libc.ioctl(fd, request, argument) >= 0) return true;
-      if (this.libc.errno() !== Errno.EINTR) return false;
-    }
+    return this.uninterrupted(() => this.libc.ioctl(fd, request, argument)) >= 0;
   }
 
   readlink(path: string): string {
@@ -136,13 +130,20 @@ export class Sys {
     return this.libc.strerror(errno);
   }
 
-  /** Runs a call, retrying while a signal interrupts it (EINTR), and throws on failure. */
+  /** Runs a call, retrying while a signal interrupts it, and throws on failure. */
   private checked(call: string, subject: string, attempt: () => number): number {
+    const result = this.uninterrupted(attempt);
+    if (result < 0) this.fail(call, subject, -result);
+    return result;
+  }
+
+  /** Runs a call again while a signal interrupts it (EINTR): its result, or the errno negated. */
+  private uninterrupted(attempt: () => number): number {
     for (;;) {
       const result = attempt();
       if (result >= 0) return result;
       const errno = this.libc.errno();
-      if (errno !== Errno.EINTR) this.fail(call, subject, errno);
+      if (errno !== Errno.EINTR) return -errno;
     }
   }
 
