@@ -16,7 +16,7 @@ import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./
 import { buildEndpoints } from "./kata/endpoints";
 import { checkPciPath } from "./kata/pcipath";
 import { emit as emitSection, listLength, neededCapacity, rewindSections } from "./kata/sections";
-import { prepareNeighbour, prepareRoute } from "./kata/convert";
+import { prepareChain, prepareLastNeighbour, prepareLastRoute } from "./kata/convert";
 import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
 import { out } from "./proto/writer";
 import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
@@ -103,31 +103,27 @@ function reserveTables(inPtr: usize, inLength: i32): void {
   neighs.reserve(neighCount);
 }
 
+/** Decodes the input from where the last call stopped; each route and neighbour is
+ * written out as an element right away (kata/convert.ts, prepare...). */
 function decode(inLength: i32): bool {
-  const firstRoute = routes.rows;
-  const firstNeighbour = neighs.rows;
   const base = inputBase;
   const end = base + <usize>inLength;
   for (let at = base + <usize>decodedLength; messageAt(at, end, base); at = afterMessage(at, end)) {
     const type = messageType(at);
     if (type == RTM_NEWLINK) decodeLink(at, base);
     else if (type == RTM_NEWADDR) decodeAddress(at, base);
-    else if (type == RTM_NEWROUTE) decodeRoute(at, base);
-    else if (type == RTM_NEWNEIGH) decodeNeighbour(at, base);
+    else if (type == RTM_NEWROUTE) prepareLastRoute(decodeRoute(at, base));
+    else if (type == RTM_NEWNEIGH) prepareLastNeighbour(decodeNeighbour(at, base));
     else if (isHintType(type)) decodeHint(at, base);
     else if (type == KATANET_ENDPOINT) {
-      decodeEndpointSpec(at, base);
+      prepareChain(decodeEndpointSpec(at, base));
       handDescribed = true;
     } else if (type != NLMSG_DONE && type != NLMSG_NOOP) {
       lastError.malformed(<i32>(at - base)).ascii("unexpected netlink message type ").decimal(type);
     }
   }
   decodedLength = inLength;
-  if (lastError.failed) return false;
-  // Rows from kernel messages and from hand-described endpoints alike: every new one.
-  for (let row = firstRoute; row < routes.rows; row++) prepareRoute(row);
-  for (let row = firstNeighbour; row < neighs.rows; row++) prepareNeighbour(row);
-  return true;
+  return !lastError.failed;
 }
 
 function finish(flags: u32): i32 {

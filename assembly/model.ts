@@ -61,10 +61,10 @@ export const N_PREPARED = 7; // as R_PREPARED
 export const neighs = new Table(8);
 
 /**
- * Routes and neighbours are written as they are decoded, all but the device (the endpoint's
- * name, known only once Kata's rules have run): the head of an element (fields before the
- * device) and its tail (after it), one after the other. A scan decodes datagrams while the
- * kernel produces the next, so this work overlaps the dump; output then only assembles.
+ * Routes and neighbours written whole, as list elements, as soon as they are decoded: a
+ * scan decodes datagrams while the kernel produces the next, so this work overlaps the
+ * dump, and output only copies. The device in them is their chain's name (C_DEVICE); the
+ * endpoint Kata makes of a link goes by that name, so it is known before Kata's rules run.
  */
 export const prepared = new ByteLog();
 
@@ -77,7 +77,8 @@ export const C_ROUTE_HEAD = 4;
 export const C_ROUTE_TAIL = 5;
 export const C_NEIGH_HEAD = 6;
 export const C_NEIGH_TAIL = 7;
-export const chains = new Table(8);
+export const C_DEVICE = 8; // +1: the first name given to the chain's key (a link's, an endpoint's); length NONE: none yet
+export const chains = new Table(10);
 
 export const NONE: i32 = -1;
 
@@ -141,6 +142,7 @@ function chainForKey(key: i32): i32 {
   chains.set(row, C_KEY, key);
   for (let field = C_ADDR_HEAD; field <= C_NEIGH_TAIL; field++) chains.set(row, field, NONE);
   chains.set(row, C_ADDR_COUNT, 0);
+  chains.set(row, C_DEVICE + 1, NONE);
   store<i32>(slotAt(index), row);
   if (chains.rows * 2 > slotMask) rehash();
   return row;
@@ -156,6 +158,18 @@ function rehash(): void {
     while (load<i32>(slotAt(index)) != NONE) index = (index + 1) & slotMask;
     store<i32>(slotAt(index), row);
   }
+}
+
+/**
+ * Names the chain of `key` after a link or a hand-described endpoint, unless it has a name:
+ * elements prepared with one name stay valid, and an endpoint going by another (a second
+ * link with the same ifindex in odd input) has its elements written at output instead.
+ */
+export function nameChain(key: i32, offset: i32, length: i32): void {
+  const chain = chainFor(key);
+  if (chains.get(chain, C_DEVICE + 1) != NONE) return;
+  chains.set(chain, C_DEVICE, offset);
+  chains.set(chain, C_DEVICE + 1, length);
 }
 
 /** Appends `row` of `table` (whose next-field is 0) to a chain's list, keeping order. */

@@ -5,7 +5,7 @@ import { lastError } from "../errors";
 import {
   addrs, append, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, C_ADDR_HEAD, C_NEIGH_HEAD,
   C_ROUTE_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PAIR, E_PCI, E_RAW_FLAGS,
-  E_TYPE, hints, H_KIND, H_NAME, H_VALUE, neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST,
+  E_TYPE, hints, H_KIND, H_NAME, H_VALUE, nameChain, neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST,
   R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SRC, setRouteFamily, setRouteScope,
 } from "../model";
 import { Table } from "../memory/table";
@@ -63,8 +63,9 @@ export function decodeHint(message: usize, base: usize): void {
   }
 }
 
-/** Hand-described endpoints get keys below zero, apart from every kernel ifindex. */
-export function decodeEndpointSpec(message: usize, base: usize): void {
+/** Hand-described endpoints get keys below zero, apart from every kernel ifindex. Returns
+ * the endpoint's chain, named after it once all its fields are read. */
+export function decodeEndpointSpec(message: usize, base: usize): i32 {
   const row = endpoints.add();
   const key = -1 - row;
   const chain = chainFor(key);
@@ -90,6 +91,8 @@ export function decodeEndpointSpec(message: usize, base: usize): void {
       case ENDPOINT_NEIGH: decodeNeigh(chain, base); break;
     }
   }
+  nameChain(key, endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
+  return chain;
 }
 
 function decodeAddr(chain: i32, base: usize): void {

@@ -3,13 +3,13 @@
 // an element of Interfaces/Routes/ARPNeighbors and, for an interface, a whole
 // UpdateInterfaceRequest. Every rule of the conversion lives in this file.
 import {
-  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_ROUTE_HEAD, endpoints,
-  E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS, E_TYPE, findChain, inputBase,
-  neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE, prepared, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B,
-  R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC,
+  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_NEIGH_HEAD, C_NEIGH_TAIL, C_ROUTE_HEAD,
+  C_ROUTE_TAIL, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS, E_TYPE, findChain,
+  inputBase, neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE, prepared, routes, R_DST, R_DST_MASK_A,
+  R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
 import { IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
-import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt, varintSize } from "../proto/writer";
+import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt } from "../proto/writer";
 import { fieldAt, setFieldAt } from "../memory/table";
 import { writeDecimal } from "../text/digits";
 import { ipAt, ipNetAt, isIPv4, isLoopback, maskOnes, writeIP } from "../text/ip";
@@ -17,6 +17,7 @@ import { macAt, writeMAC } from "../text/mac";
 import { endpointTypeText } from "./endpoints";
 import { writePciPath } from "./pcipath";
 import { sameIPText } from "./gateways";
+import { bytesEqual } from "../text/compare";
 
 export const RULE_SEED = 0;
 export const RULE_PRESEED_GATEWAY = 1;
@@ -143,16 +144,14 @@ function writeEndpointType(endpoint: i32): void {
   return fieldAt(row, R_PROTOCOL) != RTPROT_KERNEL;
 }
 
-// Routes and neighbours are written in two steps. `prepare...` writes, as each one is
-// decoded, the parts of its element that do not depend on its endpoint: the head (fields
-// before the device) and the tail (after it), into `prepared` (see model.ts). `write...`
-// then assembles the element for the endpoint: head, the endpoint's name as the device,
-// tail. Writers keep the position in a local and return the next (see proto/writer.ts).
+// A route or neighbour is written as a whole list element as soon as it is decoded, with its
+// chain's name as the device, into `prepared` (see model.ts); output copies it from there.
+// One written before its chain had a name, or listed under an endpoint that goes by
+// another name, is written at output instead, by the same writer.
 
-export function prepareRoute(route: i32): void {
-  const row = routes.rowAt(route);
-  const start = prepared.reserve(PARTS_PREFIX + routePartsBound(row));
-  let pos = start + PARTS_PREFIX;
+export function writeRouteAt(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
+  const element = openAt(ELEMENT, pos);
+  pos = element;
   const dstLength = fieldAt(row, R_DST + 1);
   if (dstLength != NONE) {
     const field = openAt(ROUTE_DEST, pos);
@@ -163,7 +162,7 @@ export function prepareRoute(route: i32): void {
     pos = closeAt(field, pos);
   }
   pos = optionalIPAt(ROUTE_GATEWAY, fieldAt(row, R_GW), fieldAt(row, R_GW + 1), pos);
-  const head = pos;
+  pos = stringFieldAt(ROUTE_DEVICE, device, deviceLength, pos);
   pos = optionalIPAt(ROUTE_SOURCE, fieldAt(row, R_SRC), fieldAt(row, R_SRC + 1), pos);
   const scope = fieldAt(row, R_SCOPE);
   pos = uintFieldAt(ROUTE_SCOPE, unsigned(scope & 0xff), pos);
@@ -171,11 +170,7 @@ export function prepareRoute(route: i32): void {
   pos = intFieldAt(ROUTE_FAMILY, scope & R_FAMILY_V6 ? FAMILY_V6 : 0, pos);
   pos = uintFieldAt(ROUTE_FLAGS, unsigned(fieldAt(row, R_FLAGS)), pos);
   pos = uintFieldAt(ROUTE_MTU, unsigned(fieldAt(row, R_MTU)), pos);
-  keepPrepared(row, R_PREPARED, start, head, pos);
-}
-
-export function writeRoute(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
-  return assembleAt(row, R_PREPARED, ROUTE_DEVICE, device, deviceLength, pos);
+  return closeAt(element, pos);
 }
 
 /** A non-nil IP is written even when empty: Go prints it as "<nil>". */
@@ -213,17 +208,16 @@ function isDefaultGateway(endpoint: i32, neigh: usize): bool {
   return false;
 }
 
-export function prepareNeighbour(neigh: i32): void {
-  const row = neighs.rowAt(neigh);
-  const start = prepared.reserve(PARTS_PREFIX + neighbourPartsBound(row));
+export function writeNeighbourAt(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
+  const element = openAt(ELEMENT, pos);
   const ip = at(fieldAt(row, N_IP));
   const ipLength = fieldAt(row, N_IP + 1);
-  const to = openAt(NEIGH_TO, start + PARTS_PREFIX);
-  let pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
+  const to = openAt(NEIGH_TO, element);
+  pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
   const text = openAt(ADDRESS_TEXT, pos);
   pos = closeAt(text, ipAt(ip, ipLength, text));
   pos = closeAt(to, pos);
-  const head = pos;
+  pos = stringFieldAt(NEIGH_DEVICE, device, deviceLength, pos);
   const lladdrLength = fieldAt(row, N_LLADDR + 1);
   if (lladdrLength > 0) {
     const field = openAt(NEIGH_LLADDR, pos);
@@ -231,63 +225,65 @@ export function prepareNeighbour(neigh: i32): void {
   }
   pos = intFieldAt(NEIGH_STATE, fieldAt(row, N_STATE), pos);
   pos = intFieldAt(NEIGH_FLAGS, fieldAt(row, N_FLAGS), pos);
-  keepPrepared(row, N_PREPARED, start, head, pos);
-}
-
-export function writeNeighbour(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
-  return assembleAt(row, N_PREPARED, NEIGH_DEVICE, device, deviceLength, pos);
-}
-
-// A prepared entry: the head's and the tail's length, three bytes each (parts stay far
-// below 16 MiB: attributes are under 64 KiB), then the head and the tail. Only the entry's
-// offset goes in the row: a million routes keep their rows small.
-const PARTS_PREFIX: usize = 6;
-
-@inline function storeLength24(at: usize, length: i32): void {
-  store<u16>(at, <u16>length);
-  store<u8>(at, <u8>(length >> 16), 2);
-}
-
-@inline function loadLength24(at: usize): i32 {
-  return <i32>load<u16>(at) | (<i32>load<u8>(at, 2) << 16);
-}
-
-/** Records a prepared element (written from `start + PARTS_PREFIX` to `end`, head up to `head`). */
-@inline function keepPrepared(row: usize, field: i32, start: usize, head: usize, end: usize): void {
-  storeLength24(start, <i32>(head - start - PARTS_PREFIX));
-  storeLength24(start + 3, <i32>(end - head));
-  setFieldAt(row, field, prepared.commit(start, end));
-}
-
-@inline function headLength(row: usize, field: i32): i32 {
-  return loadLength24(prepared.at(fieldAt(row, field)));
-}
-
-@inline function tailLength(row: usize, field: i32): i32 {
-  return loadLength24(prepared.at(fieldAt(row, field)) + 3);
-}
-
-/** One element: the prepared head, the device, the prepared tail. */
-@inline function assembleAt(row: usize, field: i32, deviceField: u32, device: usize, deviceLength: i32, pos: usize): usize {
-  const entry = prepared.at(fieldAt(row, field));
-  const head = loadLength24(entry);
-  const tail = loadLength24(entry + 3);
-  const parts = entry + PARTS_PREFIX;
-  const element = openAt(ELEMENT, pos);
-  pos = copyPreparedAt(parts, head, element);
-  pos = stringFieldAt(deviceField, device, deviceLength, pos);
-  pos = copyPreparedAt(parts + <usize>head, tail, pos);
   return closeAt(element, pos);
 }
 
-/**
- * Copies prepared bytes eight at a time: parts are a few dozen bytes, where a bulk copy
- * costs a call. It may read and write up to seven bytes past the end; `prepared` keeps
- * that much room after its last entry, and element bounds leave it in the output.
- */
-@inline function copyPreparedAt(from: usize, length: i32, pos: usize): usize {
-  for (let i: usize = 0; i < <usize>length; i += 8) store<u64>(pos + i, load<u64>(from + i));
-  return pos + <usize>length;
+// ---- prepared elements ----
+
+/** The element of a route (`isRoute`) or neighbour row, at `device`. */
+export function writeElementAt(row: usize, isRoute: bool, device: usize, deviceLength: i32, pos: usize): usize {
+  return isRoute ? writeRouteAt(row, device, deviceLength, pos) : writeNeighbourAt(row, device, deviceLength, pos);
+}
+
+/** Where a row keeps the offset of its prepared element (NONE: not prepared). */
+@inline export function preparedField(isRoute: bool): i32 {
+  return isRoute ? R_PREPARED : N_PREPARED;
+}
+
+/** Prepares the route `decodeRoute` just added to `chain` (its tail); NONE: none was added. */
+export function prepareLastRoute(chain: i32): void {
+  if (chain != NONE) prepareRow(routes.rowAt(chains.get(chain, C_ROUTE_TAIL)), true, chain);
+}
+
+export function prepareLastNeighbour(chain: i32): void {
+  if (chain != NONE) prepareRow(neighs.rowAt(chains.get(chain, C_NEIGH_TAIL)), false, chain);
+}
+
+/** Prepares every route and neighbour of a chain (a hand-described endpoint's). */
+export function prepareChain(chain: i32): void {
+  for (let route = chains.get(chain, C_ROUTE_HEAD); route != NONE; route = routes.get(route, 0)) {
+    prepareRow(routes.rowAt(route), true, chain);
+  }
+  for (let neigh = chains.get(chain, C_NEIGH_HEAD); neigh != NONE; neigh = neighs.get(neigh, 0)) {
+    prepareRow(neighs.rowAt(neigh), false, chain);
+  }
+}
+
+function prepareRow(row: usize, isRoute: bool, chain: i32): void {
+  const deviceLength = chains.get(chain, C_DEVICE + 1);
+  let entry = NONE;
+  if (deviceLength != NONE) {
+    const start = prepared.reserve(elementBound(row, isRoute, deviceLength));
+    entry = prepared.commit(start, writeElementAt(row, isRoute, at(chains.get(chain, C_DEVICE)), deviceLength, start));
+  }
+  setFieldAt(row, preparedField(isRoute), entry);
+}
+
+/** Whether the elements prepared on the endpoint's chain carry its name (see nameChain). */
+export function preparedForEndpoint(endpoint: i32): bool {
+  const chain = chainOf(endpoint);
+  if (chain == NONE) return false;
+  const length = chains.get(chain, C_DEVICE + 1);
+  return length != NONE && bytesEqual(
+    at(chains.get(chain, C_DEVICE)), length, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME + 1),
+  );
+}
+
+/** The exact size of an element not prepared for this device: written where the next
+ * prepared element would go, and not kept. */
+export function unpreparedSize(row: usize, isRoute: bool, device: usize, deviceLength: i32): i32 {
+  const scratch = prepared.reserve(elementBound(row, isRoute, deviceLength));
+  return <i32>(writeElementAt(row, isRoute, device, deviceLength, scratch) - scratch);
 }
 
 // ---- room needed ----
@@ -309,7 +305,7 @@ export function interfaceBound(endpoint: i32): i32 {
   return bound;
 }
 
-/** The route's element without its device. */
+/** A route's fields but its device. */
 function routePartsBound(row: usize): i32 {
   return (
     80 + ipTextBound(fieldAt(row, R_DST + 1)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
@@ -321,14 +317,8 @@ function neighbourPartsBound(row: usize): i32 {
   return 80 + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
 }
 
-/** The exact size of a route's or neighbour's element (prepared parts at `field` of its row) with its device. */
-export function elementSize(row: usize, field: i32, deviceLength: i32): i32 {
-  const device = deviceLength > 0 ? 1 + <i32>varintSize(<u64>deviceLength) + deviceLength : 0;
-  const length = headLength(row, field) + device + tailLength(row, field);
-  return 1 + <i32>varintSize(<u64>length) + length;
-}
-
-/** Room to write it: prepared parts are copied eight bytes at a time (see copyPreparedAt). */
-export function elementBound(row: usize, field: i32, deviceLength: i32): i32 {
-  return elementSize(row, field, deviceLength) + 8;
+/** Room to write a route's or neighbour's element with a device of `deviceLength` bytes. */
+export function elementBound(row: usize, isRoute: bool, deviceLength: i32): i32 {
+  const parts = isRoute ? routePartsBound(row) : neighbourPartsBound(row);
+  return parts + deviceLength + 16; // plus the device's and the element's tags and lengths
 }

@@ -38,9 +38,9 @@ export class ByteLog {
     this.length = 0;
   }
 
-  /** Where to write up to `bound` bytes; eight more stay readable after them (word-wise copies). */
+  /** Where to write up to `bound` bytes. */
   reserve(bound: u32): usize {
-    return this.region.ensure(this.length + bound + 8, this.length) + <usize>this.length;
+    return this.region.ensure(this.length + bound, this.length) + <usize>this.length;
   }
 
   /** Keeps what was written up to `end` (an address from the last `reserve`); returns the entry's offset. */

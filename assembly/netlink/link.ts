@@ -1,6 +1,7 @@
 // RTM_NEWLINK: ifinfomsg + attributes, read the way vishvananda/netlink's LinkDeserialize
 // fills what Kata uses: index, flags, name, MTU, MAC, Type() and the tuntap mode.
-import { links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME, L_OFFSET, L_TUN_MODE, L_TYPE, NONE } from "../model";
+import { links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME, L_OFFSET, L_TUN_MODE, L_TYPE, nameChain, NONE } from "../model";
+import { lastError } from "../errors";
 import { AttributeReader } from "./attributes";
 import {
   IFLA_ADDRESS, IFLA_GRE_LOCAL, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU,
@@ -60,6 +61,8 @@ export function decodeLink(message: usize, base: usize): void {
         break;
     }
   }
+  // routes and neighbours name their device by ifindex: this link's name
+  if (!lastError.failed) nameChain(links.get(row, L_INDEX), links.get(row, L_NAME), links.get(row, L_NAME + 1));
 }
 
 function decodeLinkInfo(row: i32, base: usize): void {

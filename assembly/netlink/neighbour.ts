@@ -12,8 +12,9 @@ import { hasHeader, messagePayload, messagePayloadLength, messageType } from "./
 
 const NDMSG_SIZE = 12;
 
-export function decodeNeighbour(message: usize, base: usize): void {
-  if (!hasHeader(message, base, NDMSG_SIZE, "RTM_NEWNEIGH")) return;
+/** Adds the neighbour to its link's chain and returns the chain (NONE when malformed). */
+export function decodeNeighbour(message: usize, base: usize): i32 {
+  if (!hasHeader(message, base, NDMSG_SIZE, "RTM_NEWNEIGH")) return NONE;
   const header = messagePayload(message);
   const row = neighs.add();
   const neigh = neighs.rowAt(row);
@@ -33,6 +34,8 @@ export function decodeNeighbour(message: usize, base: usize): void {
       setFieldAt(neigh, N_LLADDR + 1, length);
     }
   }
-  if (lastError.failed) return;
-  append(chainFor(load<i32>(header + 4)), C_NEIGH_HEAD, neighs, row);
+  if (lastError.failed) return NONE;
+  const chain = chainFor(load<i32>(header + 4));
+  append(chain, C_NEIGH_HEAD, neighs, row);
+  return chain;
 }

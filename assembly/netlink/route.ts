@@ -18,11 +18,12 @@ import { hasHeader, messagePayload, messagePayloadLength, messageType } from "./
 
 const RTMSG_SIZE = 12;
 
-export function decodeRoute(message: usize, base: usize): void {
-  if (!hasHeader(message, base, RTMSG_SIZE, "RTM_NEWROUTE")) return;
+/** Adds the route to its link's chain and returns the chain; NONE for a route Kata never sees. */
+export function decodeRoute(message: usize, base: usize): i32 {
+  if (!hasHeader(message, base, RTMSG_SIZE, "RTM_NEWROUTE")) return NONE;
   const header = messagePayload(message);
   const flags = load<u32>(header + 8);
-  if (flags & RTM_F_CLONED || load<u8>(header + 4) != RT_TABLE_MAIN) return;
+  if (flags & RTM_F_CLONED || load<u8>(header + 4) != RT_TABLE_MAIN) return NONE;
   const family = <i32>load<u8>(header);
   const destinationLength = <i32>load<u8>(header + 1);
   const row = routes.add();
@@ -60,8 +61,10 @@ export function decodeRoute(message: usize, base: usize): void {
         break;
     }
   }
-  if (lastError.failed) return;
-  append(chainFor(outputInterface), C_ROUTE_HEAD, routes, row);
+  if (lastError.failed) return NONE;
+  const chain = chainFor(outputInterface);
+  append(chain, C_ROUTE_HEAD, routes, row);
+  return chain;
 }
 
 @inline function setDestination(route: usize, offset: i32, length: i32, ones: i32): void {

@@ -131,6 +131,24 @@ export class Writer {
 
 }
 
+/** The size of a length-delimited field written earlier at `at` (a one-byte tag, as list
+ * elements have), to copy it whole. */
+@inline export function writtenFieldSize(at: usize): i32 {
+  const length = <i32>load<u8>(at + 1);
+  return length < 0x80 ? 2 + length : longWrittenFieldSize(at);
+}
+
+function longWrittenFieldSize(at: usize): i32 {
+  let length: i32 = 0;
+  let pos = at + 1;
+  for (let shift = 0; ; shift += 7) {
+    const byte = <i32>load<u8>(pos++);
+    length |= (byte & 0x7f) << shift;
+    if (byte < 0x80) break;
+  }
+  return <i32>(pos - at) + length;
+}
+
 export function varintSize(value: u64): usize {
   let size: usize = 1;
   while (value >= 0x80) {
