@@ -78,7 +78,12 @@ export const C_ROUTE_TAIL = 5;
 export const C_NEIGH_HEAD = 6;
 export const C_NEIGH_TAIL = 7;
 export const C_DEVICE = 8; // +1: the first name given to the chain's key (a link's, an endpoint's); length NONE: none yet
-export const chains = new Table(10);
+// +1: [start, end) in `prepared` of the elements the chain lists, while they were prepared
+// one after another (start NONE: none yet; NO_RUN: they were not); see kata/convert.ts
+export const C_ROUTE_RUN = 10;
+export const C_NEIGH_RUN = 12; // the neighbours the seed rule lists
+export const NO_RUN: i32 = -2;
+export const chains = new Table(14);
 
 export const NONE: i32 = -1;
 
@@ -143,6 +148,8 @@ function chainForKey(key: i32): i32 {
   for (let field = C_ADDR_HEAD; field <= C_NEIGH_TAIL; field++) chains.set(row, field, NONE);
   chains.set(row, C_ADDR_COUNT, 0);
   chains.set(row, C_DEVICE + 1, NONE);
+  chains.set(row, C_ROUTE_RUN, NONE);
+  chains.set(row, C_NEIGH_RUN, NONE);
   store<i32>(slotAt(index), row);
   if (chains.rows * 2 > slotMask) rehash();
   return row;

@@ -16,6 +16,8 @@ const SECTION_NEIGHBOURS = { seed: 2, "preseed-gateway": 3 } as const;
 const LOAD_KEEP_GOING = 1;
 const LOAD_DECODE_ONLY = 2;
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
+/** A list section's window at most: a million routes are written 4 MiB at a time. */
+const LARGEST_LIST_WINDOW = 4 * 1024 * 1024;
 
 export type NeighbourRule = keyof typeof SECTION_NEIGHBOURS;
 export const NEIGHBOUR_RULES = Object.keys(SECTION_NEIGHBOURS) as NeighbourRule[];
@@ -272,7 +274,9 @@ export class KatanetCore {
     const message = new Uint8Array(header.length + length);
     message.set(header);
     let at = header.length;
-    this.forEachWindow(section, (bytes) => {
+    // One window for the whole section where it fits: a run of elements is copied whole
+    // only into a window that holds it.
+    this.forEachWindow(section, clamp(length, FIRST_OUTPUT_WINDOW, LARGEST_LIST_WINDOW), (bytes) => {
       if (at + bytes.length > message.length) throw new CoreUsageError(`katanet core: section ${section} wrote past its length ${length}`);
       message.set(bytes, at);
       at += bytes.length;
@@ -284,14 +288,14 @@ export class KatanetCore {
   /** The interface section: a few elements, written whole, gathered window by window. */
   private interfaceSection(): Uint8Array {
     const windows: Uint8Array[] = [];
-    this.forEachWindow(SECTION_INTERFACES, (bytes) => windows.push(bytes.slice()));
+    this.forEachWindow(SECTION_INTERFACES, FIRST_OUTPUT_WINDOW, (bytes) => windows.push(bytes.slice()));
     return wrapInField1(windows).list;
   }
 
   /** Runs `emit` over output windows until the section is done; `take` sees each window's
    * bytes (a view into Wasm memory, valid until the next call into the core). */
-  private forEachWindow(section: number, take: (bytes: Uint8Array) => void): void {
-    let window = FIRST_OUTPUT_WINDOW;
+  private forEachWindow(section: number, firstWindow: number, take: (bytes: Uint8Array) => void): void {
+    let window = firstWindow;
     for (;;) {
       const outPtr = this.core.outputArea(window, 0);
       const written = this.core.emit(section, outPtr, window);
@@ -417,3 +421,4 @@ function loadFlags(options: ConvertOptions): number {
   return options.keepGoing ? LOAD_KEEP_GOING : 0;
 }
 
+const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);

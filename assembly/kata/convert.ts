@@ -3,10 +3,11 @@
 // an element of Interfaces/Routes/ARPNeighbors and, for an interface, a whole
 // UpdateInterfaceRequest. Every rule of the conversion lives in this file.
 import {
-  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_NEIGH_HEAD, C_NEIGH_TAIL, C_ROUTE_HEAD,
-  C_ROUTE_TAIL, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS, E_TYPE, findChain,
-  inputBase, neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE, prepared, routes, R_DST, R_DST_MASK_A,
-  R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC,
+  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_TAIL,
+  C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_TAIL, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI,
+  E_RAW_FLAGS, E_TYPE, findChain, inputBase, neighs, NONE, NO_RUN, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE,
+  prepared, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_MTU, R_PREPARED,
+  R_PROTOCOL, R_SCOPE, R_SRC,
 } from "../model";
 import { IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
 import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt } from "../proto/writer";
@@ -183,12 +184,20 @@ function optionalIPAt(field: u32, offset: i32, length: i32, pos: usize): usize {
 // ---- neighbours ----
 
 export function isGuestNeighbour(endpoint: i32, row: usize, rule: i32): bool {
+  if (rule == RULE_SEED) return isSeedNeighbour(row);
+  // preseed-gateway: permanent entries, and reachable default gateways, with a MAC
+  return mayBePreseeded(row) && (fieldAt(row, N_STATE) == NUD_PERMANENT || isDefaultGateway(endpoint, row));
+}
+
+/** The seed rule: permanent entries. */
+@inline function isSeedNeighbour(row: usize): bool {
+  return fieldAt(row, N_STATE) == NUD_PERMANENT;
+}
+
+/** What preseed-gateway can list before it looks at routes: permanent or reachable entries with a MAC. */
+@inline function mayBePreseeded(row: usize): bool {
   const state = fieldAt(row, N_STATE);
-  if (rule == RULE_SEED) return state == NUD_PERMANENT;
-  // preseed-gateway: a MAC is required; permanent entries, and reachable default gateways
-  if (fieldAt(row, N_LLADDR + 1) == NONE) return false;
-  if (state == NUD_PERMANENT) return true;
-  return state == NUD_REACHABLE && isDefaultGateway(endpoint, row);
+  return fieldAt(row, N_LLADDR + 1) != NONE && (state == NUD_PERMANENT || state == NUD_REACHABLE);
 }
 
 /** gatewaySetFromRoutes: gateways of the endpoint's routes with no or a zero-length destination. */
@@ -259,14 +268,35 @@ export function prepareChain(chain: i32): void {
   }
 }
 
+/** Only what some rule may list is prepared: the kernel's own routes, for one, never are. */
 function prepareRow(row: usize, isRoute: bool, chain: i32): void {
   const deviceLength = chains.get(chain, C_DEVICE + 1);
   let entry = NONE;
-  if (deviceLength != NONE) {
+  let end = NONE;
+  if (deviceLength != NONE && (isRoute ? isGuestRoute(row) : isSeedNeighbour(row) || mayBePreseeded(row))) {
     const start = prepared.reserve(elementBound(row, isRoute, deviceLength));
-    entry = prepared.commit(start, writeElementAt(row, isRoute, at(chains.get(chain, C_DEVICE)), deviceLength, start));
+    const written = writeElementAt(row, isRoute, at(chains.get(chain, C_DEVICE)), deviceLength, start);
+    entry = prepared.commit(start, written);
+    end = entry + <i32>(written - start);
   }
   setFieldAt(row, preparedField(isRoute), entry);
+  if (isRoute ? isGuestRoute(row) : isSeedNeighbour(row)) extendRun(chain, isRoute ? C_ROUTE_RUN : C_NEIGH_RUN, entry, end);
+}
+
+/**
+ * Adds an element the chain lists (routes; neighbours under the seed rule) to its run, the
+ * span of the log output copies without visiting rows, while the elements follow one
+ * another there: a link's routes in dump order do, unless other links' routes interleave.
+ */
+function extendRun(chain: i32, field: i32, entry: i32, end: i32): void {
+  const start = chains.get(chain, field);
+  if (start == NO_RUN) return;
+  if (entry != NONE && (start == NONE || chains.get(chain, field + 1) == entry)) {
+    if (start == NONE) chains.set(chain, field, entry);
+    chains.set(chain, field + 1, end);
+  } else {
+    chains.set(chain, field, NO_RUN); // not prepared, or apart from the rest
+  }
 }
 
 /** Whether the elements prepared on the endpoint's chain carry its name (see nameChain). */

@@ -2,7 +2,9 @@
 // neighbours of one rule), as many whole elements as fit in the caller's window. A cursor
 // per section remembers where the next call goes on.
 import { ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "../errors";
-import { chains, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_NAME, inputBase, neighs, NONE, prepared, routes } from "../model";
+import {
+  chains, C_NEIGH_HEAD, C_NEIGH_RUN, C_ROUTE_HEAD, C_ROUTE_RUN, endpoints, E_NAME, inputBase, neighs, NONE, NO_RUN, prepared, routes,
+} from "../model";
 import { fieldAt } from "../memory/table";
 import { out, writtenFieldSize } from "../proto/writer";
 import {
@@ -36,76 +38,63 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
   if (section == SECTION_INTERFACES) return emitInterfaces(outPtr, limit);
   const isRoutes = section == SECTION_ROUTES;
   const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
-  run.start(outPtr);
+  let pos = outPtr;
+  const table = isRoutes ? routes : neighs;
+  const firstRow = table.rowAt(0);
+  const rowBytes = <usize>table.stride << 2;
   while (cursorEndpoint[section] < endpoints.rows) {
     const endpoint = cursorEndpoint[section];
     let item = cursorItem[section];
-    if (item == NOT_STARTED) item = firstItem(endpoint, isRoutes);
+    if (item == NOT_STARTED) {
+      if (findRun(endpoint, section) && pos + runLength <= limit) {
+        pos = copied(runFrom, runLength, pos);
+        cursorEndpoint[section] = endpoint + 1;
+        continue;
+      }
+      item = firstItem(endpoint, isRoutes);
+    }
     const usePrepared = preparedForEndpoint(endpoint);
     const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
     const deviceLength = endpoints.get(endpoint, E_NAME + 1);
+    // Prepared elements that lie one after another in the log (a link's routes in dump
+    // order, mostly) are copied in one go: `pending` bytes from `from`, not yet at `pos`.
+    const log = prepared.at(0);
+    let from: usize = 0;
+    let pending: usize = 0;
     while (item != NONE) {
-      const row = rowOf(item, isRoutes);
+      const row = firstRow + <usize>item * rowBytes;
       if (isListed(endpoint, row, isRoutes, rule)) {
         const entry = usePrepared ? fieldAt(row, preparedField(isRoutes)) : NONE;
-        const bound = entry != NONE ? writtenFieldSize(prepared.at(entry)) : elementBound(row, isRoutes, deviceLength);
-        if (run.end() + <usize>bound > limit) {
+        const element = log + <usize>entry;
+        const size = entry != NONE ? writtenFieldSize(element) : elementBound(row, isRoutes, deviceLength);
+        if (pos + pending + <usize>size > limit) {
           cursorItem[section] = item;
-          return full(outPtr, run.flush(), bound);
+          return full(outPtr, copied(from, pending, pos), size);
         }
-        if (entry != NONE) run.add(prepared.at(entry), bound);
-        else run.write(row, isRoutes, device, deviceLength);
+        if (entry == NONE) {
+          pos = writeElementAt(row, isRoutes, device, deviceLength, copied(from, pending, pos));
+          pending = 0;
+        } else if (element == from + pending) {
+          pending += <usize>size;
+        } else {
+          pos = copied(from, pending, pos);
+          from = element;
+          pending = <usize>size;
+        }
       }
       item = fieldAt(row, 0);
     }
+    pos = copied(from, pending, pos);
     cursorEndpoint[section] = endpoint + 1;
     cursorItem[section] = NOT_STARTED;
   }
-  return <i32>(run.flush() - outPtr);
+  return <i32>(pos - outPtr);
 }
 
-/**
- * Output gathered from the prepared log: elements that lie one after another there (a
- * link's routes in dump order, mostly) are copied in one go.
- */
-class PreparedRun {
-  private pos: usize = 0;
-  private from: usize = 0;
-  private length: usize = 0;
-
-  start(pos: usize): void {
-    this.pos = pos;
-    this.length = 0;
-  }
-
-  /** Where the output will have got to once the pending copy is made. */
-  @inline end(): usize {
-    return this.pos + this.length;
-  }
-
-  @inline add(element: usize, size: i32): void {
-    if (element != this.from + this.length) {
-      this.flush();
-      this.from = element;
-    }
-    this.length += <usize>size;
-  }
-
-  /** An element that was not prepared for this endpoint's name, written here. */
-  write(row: usize, isRoute: bool, device: usize, deviceLength: i32): void {
-    this.pos = writeElementAt(row, isRoute, device, deviceLength, this.flush());
-  }
-
-  /** Makes the pending copy; returns where the output has got to. */
-  flush(): usize {
-    memory.copy(this.pos, this.from, this.length);
-    this.pos += this.length;
-    this.length = 0;
-    return this.pos;
-  }
+@inline function copied(from: usize, length: usize, pos: usize): usize {
+  memory.copy(pos, from, length);
+  return pos + length;
 }
-
-const run = new PreparedRun();
 
 /**
  * The exact length of a route or neighbour section, so the host can copy it once into a
@@ -116,12 +105,19 @@ export function listLength(section: i32): f64 {
   const isRoutes = section == SECTION_ROUTES;
   const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
   let length: f64 = 0;
+  const table = isRoutes ? routes : neighs;
+  const firstRow = table.rowAt(0);
+  const rowBytes = <usize>table.stride << 2;
   for (let endpoint = 0; endpoint < endpoints.rows; endpoint++) {
+    if (findRun(endpoint, section)) {
+      length += <f64>runLength;
+      continue;
+    }
     const usePrepared = preparedForEndpoint(endpoint);
     const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
     const deviceLength = endpoints.get(endpoint, E_NAME + 1);
     for (let item = firstItem(endpoint, isRoutes); item != NONE; ) {
-      const row = rowOf(item, isRoutes);
+      const row = firstRow + <usize>item * rowBytes;
       if (isListed(endpoint, row, isRoutes, rule)) {
         const entry = usePrepared ? fieldAt(row, preparedField(isRoutes)) : NONE;
         length += entry != NONE ? writtenFieldSize(prepared.at(entry)) : unpreparedSize(row, isRoutes, device, deviceLength);
@@ -132,8 +128,25 @@ export function listLength(section: i32): f64 {
   return length;
 }
 
-@inline function rowOf(item: i32, isRoutes: bool): usize {
-  return isRoutes ? routes.rowAt(item) : neighs.rowAt(item);
+let runFrom: usize = 0;
+let runLength: usize = 0;
+
+/**
+ * Whether the prepared elements the endpoint lists in `section` lie one after another in
+ * the log (its chain's run, see extendRun in kata/convert.ts), at `runFrom`, `runLength`
+ * bytes: they are then copied without visiting their rows. Never under preseed-gateway,
+ * whose choice depends on the endpoint's routes.
+ */
+function findRun(endpoint: i32, section: i32): bool {
+  if (section == SECTION_NEIGHBOURS_PRESEED_GATEWAY || !preparedForEndpoint(endpoint)) return false;
+  const chain = chainOf(endpoint);
+  const field = section == SECTION_ROUTES ? C_ROUTE_RUN : C_NEIGH_RUN;
+  const start = chains.get(chain, field);
+  if (start == NO_RUN) return false;
+  const listsAny = start != NONE;
+  runFrom = listsAny ? prepared.at(start) : 0;
+  runLength = listsAny ? <usize>(chains.get(chain, field + 1) - start) : 0;
+  return true;
 }
 
 /** The first route or neighbour on the endpoint's chain. */

@@ -52,6 +52,76 @@ test("a second link with the same ifindex lists the same routes and neighbours u
   }
 });
 
+test("routes and neighbours of several links interleaved in the dump convert as they do grouped by link", () => {
+  const several = findLiveFixture(
+    "with routes on several links",
+    (f) => !f.file.endsWith(".gz") && f.expected.error === null && new Set(f.expected.seed?.routes.map((r) => (r as { device?: string }).device)).size > 1,
+  );
+  const bytes = captureInput(several).bytes;
+  const messages = [...netlinkMessages(bytes)];
+  const interleaved = (type: number) => roundRobin(groupByLink(messages.filter((m) => m.type === type)));
+  const others = messages.filter((m) => m.type !== RTM_NEWROUTE && m.type !== RTM_NEWNEIGH);
+  const reordered = concat([...others, ...interleaved(RTM_NEWROUTE), ...interleaved(RTM_NEWNEIGH)].map((m) => m.bytes));
+  assert.deepEqual(new KatanetCore().convertBytes(reordered), new KatanetCore().convertBytes(bytes));
+});
+
+test("a section written through windows smaller than its runs is the same bytes as through one", () => {
+  const large = findLiveFixture("with many routes on many links", (f) => f.file.startsWith("large-100-"));
+  const bytes = captureInput(large).bytes;
+  const whole = new KatanetCore().convertBytes(bytes, { rules: ["seed"] }).messages.seed!.routesList;
+  for (const window of [200, 4096, 65536]) {
+    const core = new KatanetCore();
+    core.convertBytes(bytes, { rules: ["seed"] }); // leaves the input in place for a second load
+    const exports = (core as unknown as { core: RawExports }).core;
+    assert.ok(exports.load(exports.inputArea(bytes.length, bytes.length), bytes.length, 0) >= 0);
+    const parts: Uint8Array[] = [];
+    for (;;) {
+      const at = exports.outputArea(window, 0);
+      const written = exports.emit(SECTION_ROUTES, at, window);
+      assert.ok(written >= 0 && written <= window, `emit into ${window} bytes returned ${written}`);
+      if (written === 0) break;
+      parts.push(new Uint8Array(exports.memory.buffer, at, written).slice());
+    }
+    assert.deepEqual(Buffer.concat(parts), Buffer.from(whole), `through ${window}-byte windows`);
+  }
+});
+
+interface RawExports {
+  memory: WebAssembly.Memory;
+  inputArea(size: number, keep: number): number;
+  outputArea(size: number, keep: number): number;
+  load(inPtr: number, inLength: number, flags: number): number;
+  emit(section: number, outPtr: number, capacity: number): number;
+}
+
+const SECTION_ROUTES = 1;
+const RTA_OIF = 4;
+
+/** The ifindex a route (RTA_OIF) or neighbour (ndm_ifindex) belongs to. */
+function outputLink(type: number, message: Uint8Array): number {
+  const view = new DataView(message.buffer, message.byteOffset, message.length);
+  if (type === RTM_NEWNEIGH) return view.getInt32(16 + 4, true);
+  for (let at = 16 + 12; at + 4 <= message.length; at += (view.getUint16(at, true) + 3) & ~3) {
+    if (view.getUint16(at + 2, true) === RTA_OIF) return view.getUint32(at + 4, true);
+  }
+  return 0;
+}
+
+function groupByLink<T extends { type: number; bytes: Uint8Array }>(messages: T[]): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const message of messages) {
+    const link = outputLink(message.type, message.bytes);
+    groups.set(link, [...(groups.get(link) ?? []), message]);
+  }
+  return [...groups.values()];
+}
+
+/** The first of each list, then the second of each, and so on. */
+function roundRobin<T>(lists: T[][]): T[] {
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  return Array.from({ length: longest }, (_, i) => lists.flatMap((list) => (i < list.length ? [list[i]] : []))).flat();
+}
+
 function concat(parts: Uint8Array[]): Uint8Array {
   const padded = (n: number) => (n + 3) & ~3;
   const bytes = new Uint8Array(parts.reduce((sum, part) => sum + padded(part.length), 0));
