@@ -210,13 +210,7 @@ export class KatanetCore {
     const loaded = this.core.load(this.inputPointer(), this.inputLength, LOAD_DECODE_ONLY);
     if (loaded < 0) throw this.error(loaded);
     const text = this.readText((outPtr, capacity) => this.core.linkSummary(outPtr, capacity));
-    return text
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => {
-        const [name, ...addresses] = line.split("\t");
-        return { name, addresses };
-      });
+    return tabSeparatedLines(text).map(([name, ...addresses]) => ({ name, addresses }));
   }
 
   /** Decodes what a `decodeLinks` input gained since (datagrams still arriving during a scan). */
@@ -313,8 +307,8 @@ export class KatanetCore {
     const endpoints: ScanEndpoint[] = [];
     const skipped: SkippedLink[] = [];
     const text = this.readText((outPtr, capacity) => this.core.report(outPtr, capacity));
-    for (const line of text.split("\n")) {
-      const [kind, name, ...rest] = line.split("\t").map(unescapeField);
+    for (const line of tabSeparatedLines(text)) {
+      const [kind, name, ...rest] = line.map(unescapeField);
       if (kind === "E") {
         const [type, pair, hwAddr] = rest;
         endpoints.push({ name, type, pairIndex: pair === "-" ? null : BigInt(pair), hwAddr });
@@ -409,6 +403,28 @@ export class KatanetCore {
   addressFamily(family: number): "v4" | "v6" {
     return this.core.addressFamily(family | 0) === 1 ? "v6" : "v4";
   }
+}
+
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+
+/** The non-empty lines of a core text export (report, link summary), split at tabs. By
+ * hand: split() and map() allocated three arrays a line, 0.1 ms for a hundred links. */
+function tabSeparatedLines(text: string): string[][] {
+  const lines: string[][] = [];
+  let fields: string[] = [];
+  let fieldStart = 0;
+  for (let at = 0; at <= text.length; at++) {
+    const code = at < text.length ? text.charCodeAt(at) : NEWLINE;
+    if (code !== TAB && code !== NEWLINE) continue;
+    if (code === TAB || at > fieldStart || fields.length > 0) fields.push(text.slice(fieldStart, at));
+    fieldStart = at + 1;
+    if (code === NEWLINE && fields.length > 0) {
+      lines.push(fields);
+      fields = [];
+    }
+  }
+  return lines;
 }
 
 /** The report escapes backslash, tab and newline in its text fields (kata/report.ts). */

@@ -173,6 +173,9 @@ interface RingRecord {
   bytes: number;
 }
 
+/** How long the reader polls before it sleeps. */
+const POLL_MS = 0.2;
+
 /** Thrown when the worker publishes nothing for too long; the thread is then retired. */
 export class DumpThreadStalled extends Error {
   constructor(stallLimitMs: number) {
@@ -209,8 +212,20 @@ export class RingReader {
       }
       const remaining = deadline - performance.now();
       if (remaining <= 0) throw new DumpThreadStalled(stallLimitMs);
+      if (this.polled(written)) continue;
       Atomics.wait(this.ring.control, WRITTEN, written, remaining);
     }
+  }
+
+  /** Watches WRITTEN move on from `written` for a moment before the reader sleeps: the next
+   * datagram is usually that close, and a sleeping reader makes the worker pay a futex
+   * wake for every record it publishes. */
+  private polled(written: number): boolean {
+    const until = performance.now() + POLL_MS;
+    do {
+      if (Atomics.load(this.ring.control, WRITTEN) !== written) return true;
+    } while (performance.now() < until);
+    return false;
   }
 
   payload(record: RingRecord): Uint8Array {
