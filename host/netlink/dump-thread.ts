@@ -1,23 +1,25 @@
 // A namespace dump whose socket I/O runs on a helper thread, so the calling thread can
-// consume (decode) each datagram while the kernel produces the next. The worker runs the
-// ordinary dumpNamespace over the caller's descriptor into a sink that publishes records
-// into a SharedArrayBuffer ring; the calling thread blocks in Atomics.wait and replays
-// them into its own sink. Everything travels through shared memory, errors included,
-// because a thread blocked in Atomics.wait cannot receive messages.
+// consume (decode) each datagram while the kernel produces the next. The calling thread
+// wakes the worker and dumps links and addresses itself while it wakes; then the worker
+// runs the ordinary dumpNamespace for routes and neighbours over the same descriptor into
+// a sink that publishes records into a SharedArrayBuffer ring, and the calling thread
+// replays them into its own sink. Everything travels through shared memory, errors
+// included, because a thread blocked in Atomics.wait cannot receive messages.
 
 import { extname } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { dumpNamespace, type RestartableSink } from "./dump.ts";
-import { NetlinkError, NetlinkProtocolError, type DumpSink, type NetlinkSocket } from "./socket.ts";
+import { NetlinkError, NetlinkProtocolError, NetlinkSocket, type DumpSink } from "./socket.ts";
 import { SysError } from "./sys.ts";
 
 export interface DumpProgress {
   /** Called on the calling thread after each datagram is committed to the sink. */
   afterDatagram?(): void;
   /** Called on the calling thread when dump `index` (0 links, 1 addresses, 2 routes,
-   * 3 neighbours) has been fully committed; again for the same index after a restart. */
+   * 3 neighbours) has been fully committed (for links and addresses, once the worker has
+   * taken the socket over); again for the same index after a restart. */
   afterDump?(index: number): void;
   /** Called on the calling thread after the sink was truncated to start all four dumps over. */
   afterRestart?(): void;
@@ -34,7 +36,12 @@ const CAPACITY = 3;
 /** Jobs requested so far, and the descriptor of the latest. */
 const JOBS = 4;
 const JOB_FD = 5;
-const CONTROL_CELLS = 6;
+/** Jobs handed over so far (the calling thread dumps links and addresses first), and the
+ * dump the worker starts at, or CANCELLED. */
+const HANDED_OVER = 6;
+const JOB_FROM = 7;
+const CONTROL_CELLS = 8;
+const CANCELLED = -1;
 
 /** Record kinds. A record is an 8-byte header (kind, value) and, for DATAGRAM and FAILED,
  * `value` payload bytes; records start 8-aligned and never straddle the ring's end. */
@@ -43,7 +50,7 @@ const DATAGRAM = 1;
 const DUMP_END = 2;
 /** dumpNamespace truncated its sink to `value` bytes to start over. */
 const RESTART = 3;
-const FINISHED = 4;
+export const FINISHED = 4;
 /** The payload is the worker's error as JSON. */
 const FAILED = 5;
 /** The rest of the ring is unused; the next record is at its start. */
@@ -97,6 +104,20 @@ export class RingWriter {
     while (Atomics.load(this.ring.control, JOBS) === this.jobsTaken) Atomics.wait(this.ring.control, JOBS, this.jobsTaken);
     this.jobsTaken = (this.jobsTaken + 1) | 0;
     return Atomics.load(this.ring.control, JOB_FD);
+  }
+
+  /** Waits until the calling thread hands the job's socket over; returns the dump to start
+   * at, or null if the job was called off (the worker then publishes FINISHED alone). The
+   * worker is woken as the calling thread starts its own dumps (links, addresses), so it
+   * polls for a moment before it sleeps. */
+  awaitHandOver(): number | null {
+    const until = performance.now() + HAND_OVER_POLL_MS;
+    while (Atomics.load(this.ring.control, HANDED_OVER) !== this.jobsTaken && performance.now() < until);
+    for (let handed; (handed = Atomics.load(this.ring.control, HANDED_OVER)) !== this.jobsTaken; ) {
+      Atomics.wait(this.ring.control, HANDED_OVER, handed);
+    }
+    const from = Atomics.load(this.ring.control, JOB_FROM);
+    return from === CANCELLED ? null : from;
   }
 
   /** A writable view of `payloadBytes` bytes inside the next record. */
@@ -175,6 +196,8 @@ interface RingRecord {
 
 /** How long the reader polls before it sleeps. */
 const POLL_MS = 0.2;
+/** How long a woken worker polls for the hand-over: link and address dumps mostly take less. */
+const HAND_OVER_POLL_MS = 1;
 
 /** Thrown when the worker publishes nothing for too long; the thread is then retired. */
 export class DumpThreadStalled extends Error {
@@ -196,6 +219,13 @@ export class RingReader {
     Atomics.store(this.ring.control, JOB_FD, fd);
     Atomics.add(this.ring.control, JOBS, 1);
     Atomics.notify(this.ring.control, JOBS);
+  }
+
+  /** Lets the worker go on with the requested job from dump `from` (CANCELLED: not at all). */
+  handOver(from: number): void {
+    Atomics.store(this.ring.control, JOB_FROM, from);
+    Atomics.store(this.ring.control, HANDED_OVER, Atomics.load(this.ring.control, JOBS));
+    Atomics.notify(this.ring.control, HANDED_OVER);
   }
 
   /** The next record (skipping wraps), waiting at most `stallLimitMs` for it. */
@@ -268,8 +298,8 @@ class RingSink implements RestartableSink {
   }
 }
 
-/** The worker's half: dumpNamespace into the ring, then FINISHED or the error. */
-export function publishDump(socket: Pick<NetlinkSocket, "dump">, writer: RingWriter): void {
+/** The worker's half: dumpNamespace from dump `from` into the ring, then FINISHED or the error. */
+export function publishDump(socket: Pick<NetlinkSocket, "dump">, writer: RingWriter, from = 0): void {
   try {
     const marking = {
       dump(request: Uint8Array, sink: DumpSink): void {
@@ -277,7 +307,7 @@ export function publishDump(socket: Pick<NetlinkSocket, "dump">, writer: RingWri
         writer.publish(DUMP_END);
       },
     };
-    dumpNamespace(marking, new RingSink(writer));
+    dumpNamespace(marking, new RingSink(writer), from);
     writer.publish(FINISHED);
   } catch (error) {
     const json = new TextEncoder().encode(JSON.stringify(describeError(error)));
@@ -287,40 +317,84 @@ export function publishDump(socket: Pick<NetlinkSocket, "dump">, writer: RingWri
 }
 
 /**
- * The calling thread's half: replays the records into `sink` until the worker finishes.
- * When the sink or a progress callback throws, the rest is drained unused, so the worker
- * completes its dump (leaving the socket between replies) before the error is rethrown.
+ * The calling thread's side of one dump: commits and progress callbacks in order. When
+ * the sink or a callback throws, the rest goes unused and the failure is held until the
+ * dump ends, so the socket is always left between replies.
  */
-export function receiveDump(reader: RingReader, sink: RestartableSink, progress: DumpProgress, stallLimitMs: number): void {
-  const start = sink.length;
-  let dumpIndex = 0;
-  let failure: { error: unknown } | undefined;
+class DumpReplay {
+  private dumpIndex = 0;
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly sink: RestartableSink,
+    private readonly progress: DumpProgress,
+    /** Where the dump started in the sink: a restart truncates back to it. */
+    readonly start: number,
+  ) {}
+
+  /** A datagram the calling thread received into the sink itself. */
+  committed(): void {
+    this.guard(() => this.progress.afterDatagram?.());
+  }
+
+  /** A datagram from the ring. */
+  datagram(bytes: Uint8Array): void {
+    this.guard(() => {
+      this.sink.reserve(bytes.length).set(bytes);
+      this.sink.commit(bytes.length);
+      this.progress.afterDatagram?.();
+    });
+  }
+
+  dumpEnded(): void {
+    this.guard(() => this.progress.afterDump?.(this.dumpIndex++));
+  }
+
+  /** All dumps start over: the sink goes back to `start + length`. */
+  restarted(length: number): void {
+    this.guard(() => {
+      this.sink.truncate(this.start + length);
+      this.dumpIndex = 0;
+      this.progress.afterRestart?.();
+    });
+  }
+
+  throwHeldFailure(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private guard(step: () => void): void {
+    if (this.failure) return;
+    try {
+      step();
+    } catch (error) {
+      this.failure = { error };
+    }
+  }
+}
+
+/** The calling thread's half: replays the ring's records into `sink` until the worker
+ * finishes. `start`: where the whole dump began in the sink, before the dumps this
+ * thread received itself (a restart drops them too). */
+export function receiveDump(
+  reader: RingReader, sink: RestartableSink, progress: DumpProgress, stallLimitMs: number, start = sink.length,
+): void {
+  replayRing(reader, new DumpReplay(sink, progress, start), stallLimitMs);
+}
+
+function replayRing(reader: RingReader, replay: DumpReplay, stallLimitMs: number): void {
   for (;;) {
     const record = reader.next(stallLimitMs);
     if (record.kind === FINISHED || record.kind === FAILED) {
       const workerError = record.kind === FAILED ? reviveError(reader.payload(record)) : undefined;
       reader.release(record);
-      if (failure) throw failure.error;
+      replay.throwHeldFailure();
       if (workerError) throw workerError;
       return;
     }
-    try {
-      if (!failure) {
-        if (record.kind === DATAGRAM) {
-          sink.reserve(record.value).set(reader.payload(record));
-          sink.commit(record.value);
-          progress.afterDatagram?.();
-        } else if (record.kind === DUMP_END) {
-          progress.afterDump?.(dumpIndex++);
-        } else if (record.kind === RESTART) {
-          sink.truncate(start + record.value);
-          dumpIndex = 0;
-          progress.afterRestart?.();
-        }
-      }
-    } catch (error) {
-      failure = { error };
-    }
+    if (record.kind === DATAGRAM) replay.datagram(reader.payload(record));
+    else if (record.kind === DUMP_END) replay.dumpEnded();
+    else if (record.kind === RESTART) replay.restarted(record.value);
     reader.release(record);
   }
 }
@@ -435,7 +509,7 @@ export class DumpThread {
 
   /**
    * dumpNamespace over `fd` (a NETLINK_ROUTE socket the caller opened and will close),
-   * with the socket I/O on the dump thread: the same records, restarts and errors
+   * with the routes' and neighbours' I/O on the dump thread: the same records, restarts and errors
    * (NetlinkError, NetlinkProtocolError, SysError, timeouts: same class, message and
    * fields). Blocks until done. The sink and `progress` are only used on this thread.
    * Throws DumpThreadStalled, and retires the thread, if it stops responding.
@@ -445,8 +519,20 @@ export class DumpThread {
     if (this.busy) throw new Error("DumpThread.dump called again from inside a dump's progress callback");
     this.busy = true;
     try {
+      const replay = new DumpReplay(sink, progress, sink.length);
+      // The worker takes a while to wake: this thread dumps links and addresses meanwhile.
       this.reader.requestJob(fd);
-      receiveDump(this.reader, sink, progress, STALL_LIMIT_MS);
+      try {
+        dumpFirstHere(NetlinkSocket.adopt(fd), sink, replay);
+      } catch (error) {
+        // The worker answers FINISHED, so no job is left half-taken when the next comes.
+        this.reader.handOver(CANCELLED);
+        replayRing(this.reader, replay, STALL_LIMIT_MS);
+        throw error;
+      }
+      this.reader.handOver(DUMPS_HERE);
+      for (let dump = 0; dump < DUMPS_HERE; dump++) replay.dumpEnded();
+      replayRing(this.reader, replay, STALL_LIMIT_MS);
     } catch (error) {
       if (error instanceof DumpThreadStalled) DumpThread.retire(error.message);
       throw error;
@@ -454,6 +540,25 @@ export class DumpThread {
       this.busy = false;
     }
   }
+}
+
+/** Links and addresses: small dumps, during which the worker wakes up. */
+const DUMPS_HERE = 2;
+
+/** The first dumps, received by the calling thread itself (restarted on their own if interrupted). */
+function dumpFirstHere(socket: NetlinkSocket, sink: RestartableSink, replay: DumpReplay): void {
+  const reporting: RestartableSink = {
+    get length() {
+      return sink.length;
+    },
+    reserve: (bytes) => sink.reserve(bytes),
+    commit(bytes) {
+      sink.commit(bytes);
+      replay.committed();
+    },
+    truncate: (length) => replay.restarted(length - replay.start),
+  };
+  dumpNamespace(socket, reporting, 0, DUMPS_HERE);
 }
 
 /** The process's Node options minus --input-type (as in `node --input-type=module -e`),

@@ -50,6 +50,8 @@ export function neighbourDumpRequest(): Uint8Array {
   return new NetlinkBuilder(64).beginMessage(RTM_GETNEIGH, DUMP_FLAGS).header(new Uint8Array(NDMSG_SIZE)).endMessage().finish();
 }
 
+const DUMPS = 4;
+
 /** The four requests in the order a namespace is read: links, addresses, routes, neighbours. */
 export function namespaceDumpRequests(): Uint8Array[] {
   return [linkDumpRequest(), addressDumpRequest(), routeDumpRequest(), neighbourDumpRequest()];
@@ -68,13 +70,18 @@ export interface RestartableSink extends DumpSink {
  * Dumps links, addresses, routes and neighbours, in that order, into one sink. When the
  * kernel flags any dump as interrupted, the four are repeated from scratch (links and
  * addresses must describe the same moment), up to a bounded number of attempts.
+ *
+ * The first attempt makes the dumps from `from` (0 links ... 3 neighbours) up to `to`, a
+ * repeat every one up to `to`: the dump thread's worker starts at the routes, after the
+ * calling thread dumped links and addresses itself, and its sink, truncated to where it
+ * started, drops those too (see DumpThread.dump).
  */
-export function dumpNamespace(socket: Pick<NetlinkSocket, "dump">, sink: RestartableSink): void {
+export function dumpNamespace(socket: Pick<NetlinkSocket, "dump">, sink: RestartableSink, from = 0, to = DUMPS): void {
   const start = sink.length;
   const requests = namespaceDumpRequests();
   for (let attempt = 1; ; attempt++) {
     try {
-      for (const request of requests) socket.dump(request, sink);
+      for (const request of requests.slice(attempt === 1 ? from : 0, to)) socket.dump(request, sink);
       return;
     } catch (error) {
       if (!(error instanceof DumpInterrupted)) throw error;

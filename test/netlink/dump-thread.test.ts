@@ -98,6 +98,18 @@ describe("dump ring, both halves on one thread", () => {
     assert.deepEqual(lengthsAtRestart, [1, 1]);
   });
 
+  it("starts over from the links when the worker's part is interrupted after this thread dumped them", () => {
+    const lengthsAtRestart: number[] = [];
+    const sink = sinkHolding(0xaa, 18); // the link dump, received by the calling thread
+    const ring = createRing();
+    publishDump(new ScriptedSocket(1), new RingWriter(ring), 1);
+    receiveDump(new RingReader(ring), sink, { afterRestart: () => lengthsAtRestart.push(sink.bytes().length) }, 1000, 1);
+    const inThread = sinkHolding(0xaa);
+    dumpNamespace(new ScriptedSocket(1), inThread);
+    assert.deepEqual([...sink.bytes()], [...inThread.bytes()]);
+    assert.deepEqual(lengthsAtRestart, [1], "back before the calling thread's links");
+  });
+
   it("gives up with dumpNamespace's own error when the namespace never holds still", () => {
     const viaRing = caught(() => relay(new ScriptedSocket(Infinity), new GrowableSink()));
     const inThread = caught(() => dumpNamespace(new ScriptedSocket(Infinity), new GrowableSink()));
@@ -249,6 +261,20 @@ describe("DumpThread", () => {
       assert.deepEqual(anatomy(viaThread), anatomy(inThread));
     } finally {
       closeSync(fd);
+    }
+  });
+
+  it("serves the next dump after dumps that failed on this thread's link dump, however quick", () => {
+    const notSocket = openSync("/dev/null", "r");
+    const socket = NetlinkSocket.open();
+    try {
+      for (let i = 0; i < 20; i++) assert.throws(() => thread.dump(notSocket, new GrowableSink()), SysError);
+      const sink = new GrowableSink();
+      thread.dump(socket.fd, sink);
+      assert.ok([...netlinkMessages(sink.bytes())].some((message) => message.type === 16), "the links are in");
+    } finally {
+      socket.close();
+      closeSync(notSocket);
     }
   });
 
