@@ -39,12 +39,15 @@ export interface HintLink {
 /** The socket Kata's ethtool handle uses; open it inside the namespace (see inNamespace). */
 export class EthtoolSocket {
   private readonly request = new Uint8Array(new ArrayBuffer(IFREQ_SIZE));
+  private readonly requestName = this.request.subarray(0, IFNAMSIZ);
   // Its own ArrayBuffer, never a small on-heap typed array, so its address is stable and
-  // ifr_data can be set once.
+  // ifr_data is set once, here.
   private readonly driverInfo = new Uint8Array(new ArrayBuffer(DRVINFO_SIZE));
-  private readonly driverInfoAddress = sys.addressOf(this.driverInfo);
+  private readonly busInfoField = this.driverInfo.subarray(DRVINFO_BUS_INFO_OFFSET, DRVINFO_BUS_INFO_OFFSET + DRVINFO_BUS_INFO_SIZE);
 
-  private constructor(private readonly fd: number) {}
+  private constructor(private readonly fd: number) {
+    new DataView(this.request.buffer).setBigUint64(IFREQ_DATA_OFFSET, sys.addressOf(this.driverInfo), true);
+  }
 
   static open(): EthtoolSocket {
     return new EthtoolSocket(sys.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -52,18 +55,17 @@ export class EthtoolSocket {
 
   /** ETHTOOL_GDRVINFO's bus_info for `linkName`, or "" when the driver cannot say. */
   busInfo(linkName: string): string {
-    this.request.fill(0);
-    // ifr_name: at most IFNAMSIZ - 1 bytes, then the NUL that fill(0) left
-    const { read } = textEncoder.encodeInto(linkName, this.request.subarray(0, IFNAMSIZ - 1));
+    // ifr_name: at most IFNAMSIZ - 1 bytes, then NULs
+    this.requestName.fill(0);
+    const { read } = textEncoder.encodeInto(linkName, this.requestName.subarray(0, IFNAMSIZ - 1));
     if (read < linkName.length) throw new RangeError(`link name "${linkName}" is longer than ${IFNAMSIZ - 1} bytes`);
-    new DataView(this.request.buffer).setBigUint64(IFREQ_DATA_OFFSET, this.driverInfoAddress, true);
-    this.driverInfo.fill(0);
-    this.driverInfo[0] = ETHTOOL_GDRVINFO; // cmd, a little-endian u32
-    // Kata treats every failure as "not physical"
+    this.driverInfo[0] = ETHTOOL_GDRVINFO; // cmd, a little-endian u32 whose other bytes stay 0
+    // Kata treats every failure as "not physical". On success the kernel writes the whole
+    // struct back, zeroed where the driver says nothing, so nothing needs clearing first.
     if (!sys.tryIoctl(this.fd, SIOCETHTOOL, this.request)) return "";
-    const field = this.driverInfo.subarray(DRVINFO_BUS_INFO_OFFSET, DRVINFO_BUS_INFO_OFFSET + DRVINFO_BUS_INFO_SIZE);
-    const end = field.indexOf(0);
-    return textDecoder.decode(end < 0 ? field : field.subarray(0, end));
+    const end = this.busInfoField.indexOf(0);
+    if (end === 0) return "";
+    return textDecoder.decode(end < 0 ? this.busInfoField : this.busInfoField.subarray(0, end));
   }
 
   close(): void {
