@@ -270,17 +270,18 @@ export function prepareChain(chain: i32): void {
 
 /** Only what some rule may list is prepared: the kernel's own routes, for one, never are. */
 function prepareRow(row: usize, isRoute: bool, chain: i32): void {
+  const inRun = isRoute ? isGuestRoute(row) : isSeedNeighbour(row);
   const deviceLength = chains.get(chain, C_DEVICE + 1);
   let entry = NONE;
   let end = NONE;
-  if (deviceLength != NONE && (isRoute ? isGuestRoute(row) : isSeedNeighbour(row) || mayBePreseeded(row))) {
+  if (deviceLength != NONE && (inRun || (!isRoute && mayBePreseeded(row)))) {
     const start = prepared.reserve(elementBound(row, isRoute, deviceLength));
     const written = writeElementAt(row, isRoute, at(chains.get(chain, C_DEVICE)), deviceLength, start);
     entry = prepared.commit(start, written);
     end = entry + <i32>(written - start);
   }
   setFieldAt(row, preparedField(isRoute), entry);
-  if (isRoute ? isGuestRoute(row) : isSeedNeighbour(row)) extendRun(chain, isRoute ? C_ROUTE_RUN : C_NEIGH_RUN, entry, end);
+  if (inRun) extendRun(chain, isRoute ? C_ROUTE_RUN : C_NEIGH_RUN, entry, end);
 }
 
 /**
