@@ -7,13 +7,11 @@ import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
 import { KatanetCore } from "../../host/core.ts";
 import { decodeMessages, toDecodedJson } from "../../host/format/decoded.ts";
-import { netlinkMessages } from "../../host/netlink/messages.ts";
 import { findLiveFixture } from "../support/fixtures.ts";
+import { parseStream, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE, serializeStream, type Message } from "../fuzz/netlink-tree.ts";
 
-const RTM_NEWLINK = 16;
-const RTM_NEWROUTE = 24;
-const RTM_NEWNEIGH = 28;
 const IFLA_IFNAME = 3;
+const RTA_OIF = 4;
 
 const fixture = findLiveFixture(
   "with routes and permanent neighbours",
@@ -25,20 +23,19 @@ const input = captureInput(fixture).bytes;
 test("routes and neighbours that come before their links convert as they do after", () => {
   const inOrder = new KatanetCore().convertBytes(input);
   const isLater = (type: number) => type === RTM_NEWROUTE || type === RTM_NEWNEIGH;
-  const messages = [...netlinkMessages(input)];
-  const reordered = concat([...messages.filter((m) => isLater(m.type)), ...messages.filter((m) => !isLater(m.type))].map((m) => m.bytes));
+  const messages = parseStream(input);
+  const reordered = serializeStream([...messages.filter((m) => isLater(m.type)), ...messages.filter((m) => !isLater(m.type))]);
   assert.deepEqual(new KatanetCore().convertBytes(reordered), inOrder);
 });
 
 test("a second link with the same ifindex lists the same routes and neighbours under its own name", () => {
-  const messages = [...netlinkMessages(input)];
+  const messages = parseStream(input);
   const original = new KatanetCore().convertBytes(input);
   const owner = decodeMessages(original.messages.seed!).routes[0].device!;
-  const link = messages.find((m) => m.type === RTM_NEWLINK && linkName(m.bytes) === owner)!;
-  const twin = renamed(link.bytes, owner.slice(0, -1) + (owner.endsWith("z") ? "y" : "z"));
-  const twinName = linkName(twin);
+  const link = messages.find((m) => m.type === RTM_NEWLINK && linkName(m) === owner)!;
+  const twinName = `${owner}-twin`;
   const at = messages.indexOf(link) + 1;
-  const withTwin = concat([...messages.slice(0, at).map((m) => m.bytes), twin, ...messages.slice(at).map((m) => m.bytes)]);
+  const withTwin = serializeStream([...messages.slice(0, at), renamed(link, twinName), ...messages.slice(at)]);
 
   const conversion = new KatanetCore().convertBytes(withTwin);
   assert.ok(conversion.endpoints.some((e) => e.name === twinName), `${twinName} is an endpoint`);
@@ -58,10 +55,10 @@ test("routes and neighbours of several links interleaved in the dump convert as 
     (f) => !f.file.endsWith(".gz") && f.expected.error === null && new Set(f.expected.seed?.routes.map((r) => (r as { device?: string }).device)).size > 1,
   );
   const bytes = captureInput(several).bytes;
-  const messages = [...netlinkMessages(bytes)];
+  const messages = parseStream(bytes);
   const interleaved = (type: number) => roundRobin(groupByLink(messages.filter((m) => m.type === type)));
   const others = messages.filter((m) => m.type !== RTM_NEWROUTE && m.type !== RTM_NEWNEIGH);
-  const reordered = concat([...others, ...interleaved(RTM_NEWROUTE), ...interleaved(RTM_NEWNEIGH)].map((m) => m.bytes));
+  const reordered = serializeStream([...others, ...interleaved(RTM_NEWROUTE), ...interleaved(RTM_NEWNEIGH)]);
   assert.deepEqual(new KatanetCore().convertBytes(reordered), new KatanetCore().convertBytes(bytes));
 });
 
@@ -95,22 +92,18 @@ interface RawExports {
 }
 
 const SECTION_ROUTES = 1;
-const RTA_OIF = 4;
 
 /** The ifindex a route (RTA_OIF) or neighbour (ndm_ifindex) belongs to. */
-function outputLink(type: number, message: Uint8Array): number {
-  const view = new DataView(message.buffer, message.byteOffset, message.length);
-  if (type === RTM_NEWNEIGH) return view.getInt32(16 + 4, true);
-  for (let at = 16 + 12; at + 4 <= message.length; at += (view.getUint16(at, true) + 3) & ~3) {
-    if (view.getUint16(at + 2, true) === RTA_OIF) return view.getUint32(at + 4, true);
-  }
-  return 0;
+function outputLink(message: Message): number {
+  if (message.type === RTM_NEWNEIGH) return new DataView(message.familyHeader.buffer, message.familyHeader.byteOffset).getInt32(4, true);
+  const oif = message.attributes.find((attribute) => attribute.type === RTA_OIF)?.value;
+  return oif ? new DataView(oif.buffer, oif.byteOffset).getUint32(0, true) : 0;
 }
 
-function groupByLink<T extends { type: number; bytes: Uint8Array }>(messages: T[]): T[][] {
-  const groups = new Map<number, T[]>();
+function groupByLink(messages: Message[]): Message[][] {
+  const groups = new Map<number, Message[]>();
   for (const message of messages) {
-    const link = outputLink(message.type, message.bytes);
+    const link = outputLink(message);
     groups.set(link, [...(groups.get(link) ?? []), message]);
   }
   return [...groups.values()];
@@ -122,36 +115,13 @@ function roundRobin<T>(lists: T[][]): T[] {
   return Array.from({ length: longest }, (_, i) => lists.flatMap((list) => (i < list.length ? [list[i]] : []))).flat();
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const padded = (n: number) => (n + 3) & ~3;
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + padded(part.length), 0));
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += padded(part.length);
-  }
-  return bytes;
+function linkName(link: Message): string {
+  const name = link.attributes.find((attribute) => attribute.type === IFLA_IFNAME)!.value;
+  return new TextDecoder().decode(name.subarray(0, -1)); // the kernel's NUL
 }
 
-/** Offset and length of a link message's IFLA_IFNAME value (NUL included). */
-function nameAttribute(message: Uint8Array): { at: number; length: number } {
-  const view = new DataView(message.buffer, message.byteOffset, message.length);
-  for (let at = 16 + 16; at + 4 <= message.length; at += (view.getUint16(at, true) + 3) & ~3) {
-    if (view.getUint16(at + 2, true) === IFLA_IFNAME) return { at: at + 4, length: view.getUint16(at, true) - 4 };
-  }
-  throw new Error("link message without IFLA_IFNAME");
-}
-
-function linkName(message: Uint8Array): string {
-  const { at, length } = nameAttribute(message);
-  return new TextDecoder().decode(message.subarray(at, at + length - 1));
-}
-
-/** A copy of a link message with a name of the same length. */
-function renamed(message: Uint8Array, name: string): Uint8Array {
-  const copy = message.slice();
-  const { at, length } = nameAttribute(copy);
-  assert.equal(name.length, length - 1);
-  copy.set(new TextEncoder().encode(name), at);
-  return copy;
+/** The same link message under another name. */
+function renamed(link: Message, name: string): Message {
+  const value = new TextEncoder().encode(`${name}\0`);
+  return { ...link, attributes: link.attributes.map((a) => (a.type === IFLA_IFNAME ? { ...a, value } : a)) };
 }
