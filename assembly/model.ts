@@ -37,7 +37,7 @@ export const R_SCOPE = 10; // the scope (a byte) and R_FAMILY_V6: one word, rows
 export const R_FLAGS = 11;
 export const R_MTU = 12;
 export const R_PROTOCOL = 13;
-export const R_PREPARED = 14; // offset of the element's entry in `prepared`
+export const R_PREPARED = 14; // offset of the route's element in `prepared`; NONE: not prepared
 export const R_FAMILY_V6: i32 = 0x100; // in R_SCOPE: the family is AF_INET6 (all Kata asks of it)
 
 /** Sets a route's scope (a byte: netlink.Scope is a uint8), keeping its family bit. */

@@ -2,8 +2,8 @@
 // its guest agent would be sent. Four dumps land in Wasm memory; the core lists the links,
 // the host probes them as Kata does (ethtool bus-info, vhost-user sockets), appends those
 // hints, and the core finishes the conversion. Once the dump thread is up, the kernel's
-// work and katanet's overlap: the probes and the decoding of each route and neighbour
-// datagram happen while the thread receives the next.
+// work and katanet's overlap: the vhost-user probes and the decoding of each route and
+// neighbour datagram happen while the thread receives the next.
 import { DUMP_KINDS, encodeHex, type Capture, type DumpKind } from "./capture.ts";
 import { KatanetCore, type Conversion, type ConvertOptions, type LinkSummary } from "./core.ts";
 import { defaultCore } from "./convert.ts";
@@ -80,9 +80,9 @@ const ADDRESS_DUMP = 1;
  * Links and addresses are dumped first: once they are in, the core lists the links, the
  * vhost-user files are probed, and every later datagram is decoded on arrival. A restarted
  * dump starts the input over, so all that waits for the addresses again. ethtool probes
- * run after the dumps: the ioctl takes the lock the kernel holds while it fills each dump
- * datagram, and alongside the dump both got slower. A callback's failure is held by the
- * thread until the dump ends, which leaves the socket between replies.
+ * run after the dumps: alongside the route dump they took four times as long (the ioctl
+ * seems to wait for the lock the kernel holds while it fills each datagram). A callback's
+ * failure is held by the thread until the dump ends, which leaves the socket between replies.
  */
 function dumpOverlapped(thread: DumpThread, netlink: NetlinkSocket, ethtool: EthtoolSocket, core: KatanetCore): CaptureHints {
   let candidates: LinkSummary[] | null = null;
