@@ -9,10 +9,13 @@ import { parseWholeNumber } from "./watch.ts";
 
 export const serveCommand: Command = {
   name: "serve",
-  usage: `katanet serve [--netns NAME|PATH|PID] [--listen HOST:PORT | --unix PATH] [--token-file F]
+  usage: `katanet serve [--netns NAME|PATH|PID]... [--all-netns] [--listen HOST:PORT | --unix PATH] [--token-file F]
         [--max-clients N] [--max-buffered-bytes N] [--coalesce-ms N] [--allow-origin ORIGIN]...
         [--neighbors seed|preseed-gateway]
 
+  --netns               the namespace to serve; given twice or more, each is served at /netns/NAME
+  --all-netns           every namespace under /run/netns as they come and go, each at /netns/NAME
+                        (a WebSocket on /netns gets the listing; GET /netns as JSON)
   --listen              TCP address (default 127.0.0.1 on a free port); off loopback needs --token-file
   --unix                Unix socket path instead (created with mode 0600)
   --token-file          file whose first line clients must send as "Authorization: Bearer TOKEN"
@@ -22,12 +25,13 @@ export const serveCommand: Command = {
 
 Subprotocols: katanet.v1 (one binary katanet.Envelope per frame, proto/katanet.proto) and
 katanet.json.v1 (its protojson text). Send {"snapshot": {}} (or a binary
-katanet.ClientRequest) for a fresh snapshot.`,
+katanet.ClientRequest) for a fresh snapshot. GET /metrics: Prometheus metrics.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
       options: {
-        netns: { type: "string" },
+        netns: { type: "string", multiple: true, default: [] as string[] },
+        "all-netns": { type: "boolean", default: false },
         listen: { type: "string" },
         unix: { type: "string" },
         "token-file": { type: "string" },
@@ -49,7 +53,7 @@ katanet.ClientRequest) for a fresh snapshot.`,
     let reportFailure!: (error: Error) => void;
     const failed = new Promise<Error>((resolve) => (reportFailure = resolve));
     const server = await serve({
-      netns: values.netns,
+      ...namespaceOptions(values.netns, values["all-netns"]),
       listen: values.listen,
       unix: values.unix,
       tokenFile: values["token-file"],
@@ -70,3 +74,9 @@ katanet.ClientRequest) for a fresh snapshot.`,
     return EXIT_OK;
   },
 };
+
+/** One --netns alone is the single-namespace server; more, or --all-netns, the node agent. */
+function namespaceOptions(given: string[], allNetns: boolean): { netns?: string; namespaces?: string[]; allNetns?: boolean } {
+  if (!allNetns && given.length <= 1) return { netns: given[0] };
+  return { namespaces: given, allNetns };
+}

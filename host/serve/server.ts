@@ -1,5 +1,6 @@
-// `serve()`: one namespace watcher, streamed to WebSocket clients. Each client gets a
-// snapshot on connect, then every change; it may ask for a fresh snapshot. Every limit
+// `serve()`: one namespace watcher (or, for a node agent, every namespace of the node:
+// host/node/), streamed to WebSocket clients. Each client gets a snapshot of the stream
+// it chose on connect, then every change; it may ask for a fresh snapshot. Every limit
 // here protects the other clients: a client that floods, stalls or oversteps is closed
 // alone, with a close code that says why.
 
@@ -9,14 +10,18 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import { encodeEnvelope, envelopeToJson, type Envelope } from "../watch/envelope.ts";
-import { NamespaceWatcher, type WatchOptions } from "../watch/watcher.ts";
+import { followsSeveral, NamespaceRegistry, type NodeOptions } from "../node/registry.ts";
+import type { WatchOptions } from "../watch/watcher.ts";
 import { admit, BINARY_PROTOCOL, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
 import { parseClientRequest } from "./client-request.ts";
+import { ServeMetrics } from "./metrics.ts";
+import { handleRequest } from "./routes.ts";
+import { CLOSE_INTERNAL_ERROR, singleNamespace } from "./single-stream.ts";
+import type { Frame, StreamCatalogue } from "./streams.ts";
 import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, parseListen, type ListenTarget } from "./listen.ts";
 import { Token } from "./token.ts";
 
-export interface ServeOptions extends WatchOptions {
+export interface ServeOptions extends WatchOptions, NodeOptions {
   /** "HOST:PORT" (default 127.0.0.1 on a free port); off loopback it needs `tokenFile`. */
   listen?: string;
   /** A Unix socket path instead of TCP; created with mode 0600. */
@@ -51,7 +56,6 @@ const DEFAULT_CLOSE_GRACE_MS = 2000;
 
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_INVALID_DATA = 1007;
-const CLOSE_INTERNAL_ERROR = 1011;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export async function serve(options: ServeOptions = {}): Promise<Server> {
@@ -66,11 +70,17 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
 
-  const watcher = new NamespaceWatcher(options);
   const protocols = new Map<WebSocket, StreamProtocol>();
-  const http = createServer((_request, response) => {
-    response.writeHead(426, { "Content-Type": "text/plain" }).end("katanet streams over WebSocket only\n");
-  });
+  const metrics = new ServeMetrics({ clients: () => protocols.size, namespacesWatched: () => catalogue.watching?.() ?? 1 });
+  const watchOptions = { ...options, observer: metrics };
+  const catalogue: StreamCatalogue = followsSeveral(options)
+    ? new NamespaceRegistry(watchOptions, options, metrics)
+    : singleNamespace(watchOptions, (error) => {
+        metrics.error("watch");
+        void shutDown();
+        options.onError?.(error);
+      });
+  const http = createServer((request, response) => handleRequest(request, response, { token, metrics, catalogue }));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
 
   /** Closes one client with `code`, and cuts its socket if it does not read the close frame in time. */
@@ -79,27 +89,17 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     setTimeout(() => client.terminate(), closeGraceMs).unref();
   };
 
-  const send = (client: WebSocket, frames: Frames) => {
+  const send = (client: WebSocket, frame: Frame) => {
     if (client.readyState !== WebSocket.OPEN) return;
     if (client.bufferedAmount >= maxBufferedBytes) {
+      metrics.slowClientClosed();
       dismiss(client, CLOSE_TRY_AGAIN_LATER, `client too slow: ${client.bufferedAmount} bytes unsent (limit ${maxBufferedBytes})`);
       return;
     }
     const protocol = protocols.get(client);
-    client.send(protocol === BINARY_PROTOCOL ? frames.binary() : frames.json());
+    client.send(protocol === BINARY_PROTOCOL ? frame.binary() : frame.json());
+    metrics.messageSent(frame.kind);
   };
-
-  const unsubscribe = watcher.subscribe({
-    envelope(envelope) {
-      const frames = new Frames(envelope);
-      for (const client of protocols.keys()) send(client, frames);
-    },
-    failed(error) {
-      for (const client of protocols.keys()) dismiss(client, CLOSE_INTERNAL_ERROR, `watch failed: ${error.message}`);
-      void shutDown();
-      options.onError?.(error);
-    },
-  });
 
   http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const admission = admit(request, policy, protocols.size);
@@ -107,29 +107,42 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
       refuse(socket, admission.status, admission.reason, admission.headers);
       return;
     }
+    const selection = catalogue.select(request.url ?? "/");
+    const stream = selection.stream;
+    if (!stream) {
+      refuse(socket, selection.status, selection.reason);
+      return;
+    }
     sockets.handleUpgrade(request, socket, head, (client) => {
       protocols.set(client, admission.protocol);
-      client.on("close", () => protocols.delete(client));
+      const unsubscribe = stream.subscribe({
+        frame: (frame) => send(client, frame),
+        ended: (code, reason) => dismiss(client, code, reason),
+      });
+      client.on("close", () => {
+        unsubscribe();
+        protocols.delete(client);
+      });
       // ws has already closed the client (1009 for an oversized frame); nothing to add.
       client.on("error", () => {});
       client.on("message", (data, isBinary) => {
         try {
           parseClientRequest(asBytes(data), isBinary);
         } catch (error) {
+          metrics.error("client");
           dismiss(client, CLOSE_INVALID_DATA, (error as Error).message);
           return;
         }
-        send(client, new Frames(watcher.snapshot()));
+        for (const frame of stream.current()) send(client, frame);
       });
-      send(client, new Frames(watcher.snapshot()));
+      for (const frame of stream.current()) send(client, frame);
     });
   });
 
   let closing: Promise<void> | undefined;
   const shutDown = () => {
     closing ??= (async () => {
-      unsubscribe();
-      watcher.stop();
+      catalogue.stop();
       for (const client of protocols.keys()) dismiss(client, CLOSE_GOING_AWAY, "server shutting down");
       // Resolves once every client is gone: each had its close frame and grace period.
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
@@ -152,19 +165,6 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     },
     close: shutDown,
   };
-}
-
-/** An envelope's two encodings, each made at most once however many clients get it. */
-class Frames {
-  private binaryFrame: Uint8Array | undefined;
-  private jsonFrame: string | undefined;
-  constructor(private readonly envelope: Envelope) {}
-  binary(): Uint8Array {
-    return (this.binaryFrame ??= encodeEnvelope(this.envelope));
-  }
-  json(): string {
-    return (this.jsonFrame ??= JSON.stringify(envelopeToJson(this.envelope)));
-  }
 }
 
 /** A Unix socket is created under umask 0177, so it is never reachable by others, not even briefly. */
@@ -203,7 +203,7 @@ function refuse(socket: Duplex, status: number, reason: string, headers: Record<
   socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 503: "Service Unavailable" };
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" };
 
 function addressOf(address: AddressInfo | string | null, target: ListenTarget): string {
   if (target.kind === "unix") return `unix:${target.path}`;

@@ -1,0 +1,40 @@
+// The plain HTTP side of `serve`: GET /metrics (Prometheus), GET /netns (the node agent's
+// namespace listing as JSON); everything else is told that streams need WebSocket. When
+// the server has a token, these need it too.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServeMetrics } from "./metrics.ts";
+import type { StreamCatalogue } from "./streams.ts";
+import type { Token } from "./token.ts";
+
+export interface RouteContext {
+  token: Token | undefined;
+  metrics: ServeMetrics;
+  catalogue: Pick<StreamCatalogue, "listing">;
+}
+
+export function handleRequest(request: IncomingMessage, response: ServerResponse, context: RouteContext): void {
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  if (request.method !== "GET" || (path !== "/metrics" && path !== "/netns")) {
+    plain(response, 426, "katanet streams over WebSocket only (plain HTTP: GET /metrics, GET /netns)\n");
+    return;
+  }
+  if (context.token && !context.token.acceptsAuthorization(request.headers.authorization)) {
+    plain(response, 401, "missing or wrong token: send Authorization: Bearer TOKEN\n", { "WWW-Authenticate": 'Bearer realm="katanet"' });
+    return;
+  }
+  if (path === "/netns") {
+    const listing = context.catalogue.listing?.();
+    if (listing === undefined) plain(response, 404, "this server follows one namespace; serve --all-netns or several --netns list them\n");
+    else response.writeHead(200, { "Content-Type": "application/json" }).end(`${JSON.stringify(listing)}\n`);
+    return;
+  }
+  context.metrics.exposition().then(
+    ({ contentType, text }) => response.writeHead(200, { "Content-Type": contentType }).end(text),
+    (error: Error) => plain(response, 500, `metrics failed: ${error.message}\n`),
+  );
+}
+
+function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...headers }).end(text);
+}
