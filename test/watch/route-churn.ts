@@ -14,10 +14,10 @@ import { NetlinkBuilder } from "../../host/netlink/builder.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
 
-const RTM_NEWROUTE = 24;
-const RTM_DELROUTE = 25;
-const NLM_F_CREATE = 0x400;
-const NLM_F_EXCL = 0x200;
+export const RTM_NEWROUTE = 24;
+export const RTM_DELROUTE = 25;
+export const NLM_F_CREATE = 0x400;
+export const NLM_F_EXCL = 0x200;
 const AF_INET = 2;
 const RT_TABLE_MAIN = 254;
 const RTPROT_BOOT = 3;
@@ -47,7 +47,7 @@ function sleepUntil(due: bigint): number | undefined {
 export const churnDestination = (index: number): string => `10.150.${(index >> 8) & 255}.${index & 255}`;
 export const CHURN_GATEWAY = "10.1.0.254";
 
-function routeMessage(type: number, flags: number, index: number): Uint8Array {
+export function routeMessage(type: number, flags: number, index: number): Uint8Array {
   const rtmsg = new Uint8Array(12);
   rtmsg[0] = AF_INET;
   rtmsg[1] = 32;

@@ -1,0 +1,216 @@
+// The node agent's cost and fairness. For 1, 100 and 500 namespaces (NODE_BENCH_COUNTS
+// overrides): resident memory and descriptors of one node agent following all of them,
+// next to single-namespace `katanet serve` processes (10 measured, scaled to the count),
+// and the time from starting the agent to its listing showing every namespace streaming.
+// Then, with the largest count: the delay of one route change in a quiet namespace, sent
+// over netlink from here, until its frame arrives, without and during storms of 20,000
+// route changes (`ip -batch`) in another namespace.
+//
+// Each namespace has one veth pair (eth0, peer0) carrying ten links' worth of objects: 20
+// addresses, 50 routes and 30 permanent neighbours. A veth pair per simulated link would
+// make building 500 namespaces take minutes on this machine; the dumps, and so the scans,
+// hold the same number of addresses, routes and neighbours either way.
+
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { inNamespace } from "../../host/netlink/netns.ts";
+import { NetlinkSocket } from "../../host/netlink/socket.ts";
+import { ip, ipBatch, namespaceTestsUnavailable, uniqueNamespaceName } from "../support/netns.ts";
+import { NLM_F_CREATE, NLM_F_EXCL, routeMessage, RTM_DELROUTE, RTM_NEWROUTE } from "../watch/route-churn.ts";
+import { routeBurst, SETUP } from "../watch/scenario.ts";
+import { formatTable } from "./table.ts";
+
+const COUNTS = (process.env.NODE_BENCH_COUNTS ?? "1,100,500").split(",").map(Number);
+const SINGLE_PROCESSES = 10;
+const STORMS = 3;
+const QUIET_SAMPLES = 60;
+
+const scriptExtension = extname(fileURLToPath(import.meta.url));
+const serverScript = fileURLToPath(new URL(`./node-server${scriptExtension}`, import.meta.url));
+const cliScript = fileURLToPath(new URL(`../../host/cli${scriptExtension}`, import.meta.url));
+
+function objectLines(): string[] {
+  const lines = [...SETUP];
+  for (let i = 2; i <= 20; i++) lines.push(`addr add 10.1.0.${i}/24 dev eth0`);
+  for (let i = 0; i < 50; i++) lines.push(`route add 10.60.${i}.0/24 via 10.1.0.254 dev eth0`);
+  for (let i = 0; i < 30; i++) lines.push(`neigh add 10.1.0.${100 + i} lladdr 02:00:00:00:aa:${i.toString(16).padStart(2, "0")} dev eth0 nud permanent`);
+  return lines;
+}
+
+function buildNamespaces(count: number): string[] {
+  const names = Array.from({ length: count }, () => uniqueNamespaceName());
+  ip(["-batch", "-"], `${names.map((name) => `netns add ${name}`).join("\n")}\n`);
+  const lines = objectLines();
+  for (const name of names) ipBatch(name, lines);
+  return names;
+}
+
+function deleteAll(names: string[]): void {
+  if (names.length > 0) ip(["-batch", "-"], `${names.map((name) => `netns del ${name}`).join("\n")}\n`);
+}
+
+interface Usage {
+  rssMiB: number;
+  fds: number;
+}
+
+function usageOf(pid: number): Usage {
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  return { rssMiB: rssKiB / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+function firstMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once("message", (message) => resolve(message as T));
+    child.once("exit", (code) => reject(new Error(`node-server exited with ${code} before reporting`)));
+  });
+}
+
+/** Resolves once a listing shows all `names` streaming. */
+function allStreaming(address: string, names: string[]): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${address}/netns`, "katanet.json.v1");
+    socket.on("message", (data: Buffer) => {
+      const listing = JSON.parse(data.toString()).namespaces?.namespaces as Array<{ name: string; state: string }> | undefined;
+      const streaming = new Set(listing?.filter((status) => status.state === "STREAMING").map((status) => status.name));
+      if (names.every((name) => streaming.has(name))) resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
+
+async function startAgent(names: string[]): Promise<{ child: ChildProcess; address: string; startMs: number; stop(): Promise<void> }> {
+  const startedAt = performance.now();
+  const child = fork(serverScript, names);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const { address } = await firstMessage<{ address: string }>(child);
+  (await allStreaming(address, names)).terminate();
+  return {
+    child,
+    address,
+    startMs: performance.now() - startedAt,
+    stop: async () => {
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
+/** Summed usage of `count` single-namespace `katanet serve` processes, each listening. */
+async function singleProcesses(names: string[]): Promise<Usage> {
+  const children = names.map((name) => spawn(process.execPath, [cliScript, "serve", "--netns", name], { stdio: ["ignore", "ignore", "pipe"] }));
+  try {
+    await Promise.all(children.map((child) => new Promise((resolve) => child.stderr!.on("data", (text: Buffer) => text.includes("listening") && resolve(undefined)))));
+    return children.map((child) => usageOf(child.pid!)).reduce((sum, usage) => ({ rssMiB: sum.rssMiB + usage.rssMiB, fds: sum.fds + usage.fds }));
+  } finally {
+    for (const child of children) child.kill();
+  }
+}
+
+/** Changes a route in `quiet` every 10-20 ms and times each until its frame arrives. */
+async function quietChanges(address: string, quiet: string, samples: number, until: () => boolean): Promise<number[]> {
+  const socket = new WebSocket(`${address}/netns/${quiet}`, "katanet.v1");
+  await new Promise((resolve, reject) => socket.once("message", resolve).once("error", reject));
+  const netlink = inNamespace(quiet, () => NetlinkSocket.open());
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < samples && !until(); i++) {
+      const arrived = new Promise<number>((resolve) => socket.once("message", () => resolve(performance.now())));
+      const sentAt = performance.now();
+      netlink.request(i % 2 === 0 ? routeMessage(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, 0) : routeMessage(RTM_DELROUTE, 0, 0));
+      latencies.push((await arrived) - sentAt);
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));
+    }
+  } finally {
+    netlink.close();
+    socket.terminate();
+  }
+  return latencies;
+}
+
+function storm(namespace: string): { done: () => boolean; finished: Promise<void> } {
+  let over = false;
+  const child = spawn("ip", ["-n", namespace, "-batch", "-"], { stdio: ["pipe", "ignore", "inherit"] });
+  child.stdin.end(`${routeBurst().join("\n")}\n`);
+  const finished = new Promise<void>((resolve) => child.once("exit", () => ((over = true), resolve())));
+  return { done: () => over, finished };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (value: number) => value.toFixed(2);
+
+async function fairness(address: string, pid: number, stormy: string, quiet: string): Promise<void> {
+  const calm = await quietChanges(address, quiet, QUIET_SAMPLES, () => false);
+  const before = usageOf(pid);
+  const during: number[] = [];
+  let peak = before.rssMiB;
+  for (let i = 0; i < STORMS; i++) {
+    const running = storm(stormy);
+    const sampler = setInterval(() => (peak = Math.max(peak, usageOf(pid).rssMiB)), 50);
+    during.push(...(await quietChanges(address, quiet, 1000, running.done)));
+    await running.finished;
+    clearInterval(sampler);
+    ipBatch(stormy, ["route flush root 10.200.0.0/16"]);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const afterwards = usageOf(pid);
+  console.log(
+    formatTable(
+      ["quiet namespace: route change → frame", "samples", "p50 ms", "p99 ms", "max ms"],
+      [
+        ["no storm", String(calm.length), ms(percentile(calm, 50)), ms(percentile(calm, 99)), ms(Math.max(...calm))],
+        [`during ${STORMS} storms of 20,000 route changes in another`, String(during.length), ms(percentile(during, 50)), ms(percentile(during, 99)), ms(Math.max(...during))],
+      ],
+    ),
+  );
+  console.log(`\nagent RSS: ${before.rssMiB.toFixed(1)} MiB before the storms, ${peak.toFixed(1)} MiB peak (sampled every 50 ms), ${afterwards.rssMiB.toFixed(1)} MiB 3 s after`);
+}
+
+export async function runSuite(): Promise<void> {
+  const unavailable = namespaceTestsUnavailable();
+  if (unavailable) {
+    console.log(`node agent bench skipped: ${unavailable}`);
+    return;
+  }
+  const rows: string[][] = [];
+  let names: string[] = [];
+  try {
+    for (const count of COUNTS) {
+      const buildStart = performance.now();
+      names.push(...buildNamespaces(count - names.length));
+      const buildSeconds = (performance.now() - buildStart) / 1000;
+      const agent = await startAgent(names);
+      const usage = usageOf(agent.child.pid!);
+      const single = await singleProcesses(names.slice(0, Math.min(SINGLE_PROCESSES, count)));
+      const scale = count / Math.min(SINGLE_PROCESSES, count);
+      rows.push([
+        String(count),
+        usage.rssMiB.toFixed(1),
+        String(usage.fds),
+        ms(agent.startMs),
+        (single.rssMiB * scale).toFixed(0),
+        String(Math.round(single.fds * scale)),
+        buildSeconds.toFixed(1),
+      ]);
+      if (count === COUNTS[COUNTS.length - 1] && count >= 2) await fairness(agent.address, agent.child.pid!, names[0], names[1]);
+      await agent.stop();
+    }
+  } finally {
+    deleteAll(names);
+    names = [];
+  }
+  console.log(
+    `\n${formatTable(
+      ["namespaces", "agent RSS MiB", "agent fds", "start → all streaming ms", `single serves RSS MiB (${SINGLE_PROCESSES} measured, scaled)`, "single serves fds (scaled)", "build s"],
+      rows,
+    )}`,
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runSuite();
