@@ -17,6 +17,7 @@ const MOUNT_GRACE_MS = 1000;
 
 export interface FollowContext {
   watchOptions: WatchOptions;
+  /** This namespace's lane of the shared scheduler. */
   schedule: ScheduleRescan;
   /** The namespace's state or detail changed (for the listing). */
   statusChanged(): void;

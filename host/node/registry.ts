@@ -29,6 +29,8 @@ const STREAM_PREFIX = "/netns/";
 
 export class NamespaceRegistry implements StreamCatalogue {
   private readonly scheduler = new RescanScheduler();
+  /** The directory listing and the listing frames take turns like any namespace. */
+  private readonly ownLane = this.scheduler.lane();
   private readonly followed = new Map<string, FollowedNamespace>();
   /** Identity (device:inode) of each named namespace's file when it was last listed. */
   private readonly identities = new Map<string, string>();
@@ -94,7 +96,7 @@ export class NamespaceRegistry implements StreamCatalogue {
   private follow(name: string): void {
     const followed = new FollowedNamespace(name, name, {
       watchOptions: this.watchOptions,
-      schedule: this.scheduler.schedule,
+      schedule: this.scheduler.lane(),
       statusChanged: () => this.listingChanged(),
       failed: () => this.metrics.error("namespace"),
     });
@@ -104,7 +106,7 @@ export class NamespaceRegistry implements StreamCatalogue {
   }
 
   private relistSoon(): void {
-    this.pendingRelist ??= this.scheduler.schedule(performance.now(), () => {
+    this.pendingRelist ??= this.ownLane(performance.now(), () => {
       this.pendingRelist = undefined;
       this.relist();
     });
@@ -139,7 +141,7 @@ export class NamespaceRegistry implements StreamCatalogue {
   /** Listing clients get the new listing once per coalescing window, not per change. */
   private listingChanged(): void {
     const windowMs = this.watchOptions.coalesceMs ?? DEFAULT_COALESCE_MS;
-    this.pendingListing ??= this.scheduler.schedule(performance.now() + windowMs, () => {
+    this.pendingListing ??= this.ownLane(performance.now() + windowMs, () => {
       this.pendingListing = undefined;
       this.listingListeners.frame(listingFrame(++this.listingSeq, this.statuses()));
     });

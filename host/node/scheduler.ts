@@ -1,16 +1,28 @@
 // One timer and one queue for the rescans (and first scans) of every namespace a node
-// agent follows. Due jobs run one at a time, the longest overdue first, and the event loop
-// turns between two of them: a namespace whose rescans are expensive (a route storm)
-// delays another's change by at most one of its rescans, and notifications keep being
-// read meanwhile. No namespace has a timer or a thread of its own.
+// agent follows; each namespace schedules through a lane of its own. Due jobs run one at
+// a time and the event loop turns between two of them, so notifications keep being read.
+// Fairness: among due jobs the cheapest lane (by its last job's run time) goes first, and
+// a lane whose jobs are expensive waits SHARE_GAP times its last run time after it, so
+// one namespace in a storm takes at most a fixed share of the loop however long its
+// rescans get. No namespace has a timer or a thread of its own.
 
 import type { ScheduleRescan } from "../watch/watcher.ts";
 
 interface Job {
+  lane: Lane;
   dueAt: number;
   run(): void;
 }
 
+interface Lane {
+  lastRunMs: number;
+  lastEndedAt: number;
+}
+
+/** After a job that ran for T ms, its lane's next job waits until SHARE_GAP × T later: a
+ * lane busy without pause holds 1 / (1 + SHARE_GAP) of the loop. A namespace with a
+ * 1 ms rescan waits 3 ms at most, well inside any coalescing window. */
+const SHARE_GAP = 3;
 /** libuv's timers tick in whole milliseconds and may fire a fraction early: a job due
  * within this much counts as due rather than costing another timer. */
 const TIMER_GRAIN_MS = 1;
@@ -23,14 +35,11 @@ export class RescanScheduler {
   private yielding = false;
   private stopped = false;
 
-  /** Runs `run` at `dueAt` (performance.now() time) unless the returned function cancels it. */
-  readonly schedule: ScheduleRescan = (dueAt, run) => {
-    if (this.stopped) return () => {};
-    const job: Job = { dueAt, run };
-    this.jobs.add(job);
-    if (!this.yielding) this.armFor(dueAt);
-    return () => this.jobs.delete(job);
-  };
+  /** A lane for one namespace: its scheduling function, as NamespaceWatcher takes it. */
+  lane(): ScheduleRescan {
+    const lane: Lane = { lastRunMs: 0, lastEndedAt: -Infinity };
+    return (dueAt, run) => this.add({ lane, dueAt, run });
+  }
 
   stop(): void {
     this.stopped = true;
@@ -38,20 +47,27 @@ export class RescanScheduler {
     clearTimeout(this.timer);
   }
 
-  private armFor(dueAt: number): void {
-    if (dueAt >= this.timerDueAt) return;
+  private add(job: Job): () => void {
+    if (this.stopped) return () => {};
+    this.jobs.add(job);
+    if (!this.yielding) this.armFor(startOf(job));
+    return () => this.jobs.delete(job);
+  }
+
+  private armFor(startAt: number): void {
+    if (startAt >= this.timerDueAt) return;
     clearTimeout(this.timer);
-    this.timerDueAt = dueAt;
-    this.timer = setTimeout(() => this.runNext(), Math.max(0, dueAt - performance.now()));
+    this.timerDueAt = startAt;
+    this.timer = setTimeout(() => this.runNext(), Math.max(0, startAt - performance.now()));
   }
 
   private runNext(): void {
     this.timer = undefined;
     this.timerDueAt = Infinity;
-    const next = this.earliest();
-    if (!next) return;
-    if (next.dueAt > performance.now() + TIMER_GRAIN_MS) {
-      this.armFor(next.dueAt);
+    const now = performance.now();
+    const next = this.cheapestDue(now + TIMER_GRAIN_MS);
+    if (!next) {
+      this.armForEarliest();
       return;
     }
     this.jobs.delete(next);
@@ -59,17 +75,34 @@ export class RescanScheduler {
     try {
       next.run();
     } finally {
+      const ended = performance.now();
+      next.lane.lastRunMs = ended - now;
+      next.lane.lastEndedAt = ended;
       setImmediate(() => {
         this.yielding = false;
-        const following = this.earliest();
-        if (following && !this.stopped) this.armFor(following.dueAt);
+        this.armForEarliest();
       });
     }
   }
 
-  private earliest(): Job | undefined {
-    let earliest: Job | undefined;
-    for (const job of this.jobs) if (!earliest || job.dueAt < earliest.dueAt) earliest = job;
-    return earliest;
+  private cheapestDue(by: number): Job | undefined {
+    let cheapest: Job | undefined;
+    for (const job of this.jobs) {
+      if (startOf(job) > by) continue;
+      if (!cheapest || job.lane.lastRunMs < cheapest.lane.lastRunMs || (job.lane.lastRunMs === cheapest.lane.lastRunMs && job.dueAt < cheapest.dueAt)) cheapest = job;
+    }
+    return cheapest;
   }
+
+  private armForEarliest(): void {
+    if (this.stopped) return;
+    let earliest = Infinity;
+    for (const job of this.jobs) earliest = Math.min(earliest, startOf(job));
+    if (earliest < Infinity) this.armFor(earliest);
+  }
+}
+
+/** When a job may start: when it is due, and not before its lane's share allows. */
+function startOf(job: Job): number {
+  return Math.max(job.dueAt, job.lane.lastEndedAt + SHARE_GAP * job.lane.lastRunMs);
 }

@@ -19,7 +19,7 @@ import WebSocket from "ws";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
 import { ip, ipBatch, namespaceTestsUnavailable, uniqueNamespaceName } from "../support/netns.ts";
-import { NLM_F_CREATE, NLM_F_EXCL, routeMessage, RTM_DELROUTE, RTM_NEWROUTE } from "../watch/route-churn.ts";
+import { NLM_F_CREATE, NLM_F_EXCL, routeMessage, RTM_NEWROUTE } from "../watch/route-churn.ts";
 import { routeBurst, SETUP } from "../watch/scenario.ts";
 import { formatTable } from "./table.ts";
 
@@ -110,7 +110,9 @@ async function singleProcesses(names: string[]): Promise<Usage> {
   }
 }
 
-/** Changes a route in `quiet` every 10-20 ms and times each until its frame arrives. */
+let quietRoutes = 0;
+
+/** Adds a route to `quiet` every 10-20 ms and times each until its frame arrives. */
 async function quietChanges(address: string, quiet: string, samples: number, until: () => boolean): Promise<number[]> {
   const socket = new WebSocket(`${address}/netns/${quiet}`, "katanet.v1");
   await new Promise((resolve, reject) => socket.once("message", resolve).once("error", reject));
@@ -120,7 +122,7 @@ async function quietChanges(address: string, quiet: string, samples: number, unt
     for (let i = 0; i < samples && !until(); i++) {
       const arrived = new Promise<number>((resolve) => socket.once("message", () => resolve(performance.now())));
       const sentAt = performance.now();
-      netlink.request(i % 2 === 0 ? routeMessage(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, 0) : routeMessage(RTM_DELROUTE, 0, 0));
+      netlink.request(routeMessage(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, quietRoutes++));
       latencies.push((await arrived) - sentAt);
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 10));
     }

@@ -26,12 +26,12 @@ export function streamPath(name: string): string {
 }
 
 /** Waits for a listing in which every one of `names` satisfies `accept` (others' namespaces are ignored). */
-export function waitForListing(next: () => Promise<NodeEnvelope>, what: string, names: string[], accept: (status: StatusJson | undefined) => boolean): Promise<true> {
+export function waitForListing(next: () => Promise<NodeEnvelope>, what: string, names: string[], accept: (status: StatusJson | undefined, name: string) => boolean): Promise<true> {
   return waitFor(next as () => Promise<EnvelopeJson>, what, (envelope) => {
     const listing = (envelope as NodeEnvelope & { namespaces?: { namespaces: StatusJson[] } }).namespaces?.namespaces;
     if (!listing) return undefined;
     const byName = new Map(listing.map((status) => [status.name, status]));
-    return names.every((name) => accept(byName.get(name))) ? true : undefined;
+    return names.every((name) => accept(byName.get(name), name)) ? true : undefined;
   });
 }
 

@@ -15,7 +15,7 @@ import { inNamespace } from "../../host/netlink/netns.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
 
 export const RTM_NEWROUTE = 24;
-export const RTM_DELROUTE = 25;
+const RTM_DELROUTE = 25;
 export const NLM_F_CREATE = 0x400;
 export const NLM_F_EXCL = 0x200;
 const AF_INET = 2;
