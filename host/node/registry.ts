@@ -90,7 +90,6 @@ export class NamespaceRegistry implements StreamCatalogue {
     this.directory?.close();
     for (const followed of this.followed.values()) followed.stop();
     this.scheduler.stop();
-    this.listingListeners.end(1001, "server shutting down");
   }
 
   private follow(name: string): void {

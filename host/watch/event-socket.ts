@@ -21,8 +21,9 @@ const GROUPS = [RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_R
 
 /** With the default ~200 KiB buffer only a few hundred of a 10,000-route burst survive. */
 export const DEFAULT_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
-/** Bounds one drain so a flood cannot hold the event loop; poll reports the rest. */
-const MAX_DATAGRAMS_PER_DRAIN = 4096;
+/** Bounds one drain so a flood cannot hold the event loop (256 reads take well under a
+ * millisecond; a node agent's other namespaces wait behind them); poll reports the rest. */
+const MAX_DATAGRAMS_PER_DRAIN = 256;
 const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 
 export interface Drained {

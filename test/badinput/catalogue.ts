@@ -149,6 +149,8 @@ export interface BadClient {
   does: string;
   /** Arguments after `katanet serve`; TOKEN_FILE is replaced by a file holding TOKEN. */
   serveArgs: string[];
+  /** The stream asked for (default: the server's root). */
+  path?: string;
   /** The subprotocol offered; none when absent. */
   protocol?: string;
   headers?: Record<string, string>;
@@ -175,6 +177,8 @@ export const CLIENT_CATALOGUE: BadClient[] = [
   { kind: "wrong token off loopback", does: "the same with `Authorization: Bearer wrong`", serveArgs: ["--listen", "0.0.0.0:0", "--token-file", "TOKEN_FILE"], protocol: "katanet.v1", headers: { Authorization: "Bearer wrong" }, gets: "HTTP 401", message: "missing or wrong token: send Authorization: Bearer TOKEN" },
   { kind: "one client too many", does: "connects to `katanet serve --max-clients 1` while one client is connected", serveArgs: ["--max-clients", "1"], protocol: "katanet.v1", clientsBefore: 1, gets: "HTTP 503", message: "already serving the maximum of 1 clients" },
   { kind: "browser page from another origin", does: "connects with `Origin: https://evil.example`", serveArgs: [], protocol: "katanet.v1", origin: "https://evil.example", gets: "HTTP 403", message: "origin https://evil.example is not allowed (see --allow-origin)" },
+  { kind: "no stream chosen on a node agent", does: "connects to `katanet serve --all-netns` at /", serveArgs: ["--all-netns"], protocol: "katanet.v1", gets: "HTTP 404", message: "choose a stream: /netns/NAME for a namespace, /netns for the listing" },
+  { kind: "a namespace the node agent does not follow", does: "connects to `katanet serve --all-netns` at /netns/no-such-pod", serveArgs: ["--all-netns"], path: "/netns/no-such-pod", protocol: "katanet.v1", gets: "HTTP 404", message: `namespace "no-such-pod" is not followed here; /netns lists those that are` },
 ];
 
 /** A message as docs/bad-input.md shows it: in backticks, pipes escaped for the table. */

@@ -101,7 +101,7 @@ for (const row of CLIENT_CATALOGUE) {
     const holders: WebSocket[] = [];
     try {
       for (let i = 0; i < (row.clientsBefore ?? 0); i++) holders.push(await connected(serving.url, row));
-      const result = await outcome(open(serving.url, row), row.frame);
+      const result = await outcome(open(`${serving.url}${row.path ?? ""}`, row), row.frame);
       assert.deepEqual(result, { gets: row.gets, message: row.message });
     } finally {
       for (const holder of holders) holder.terminate();

@@ -13,6 +13,7 @@
 
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
@@ -207,6 +208,7 @@ export async function runSuite(): Promise<void> {
     deleteAll(names);
     names = [];
   }
+  console.log(`\nload average while measuring (2 vCPUs, shared): ${loadavg().map((load) => load.toFixed(1)).join(" ")}`);
   console.log(
     `\n${formatTable(
       ["namespaces", "agent RSS MiB", "agent fds", "start → all streaming ms", `single serves RSS MiB (${SINGLE_PROCESSES} measured, scaled)`, "single serves fds (scaled)", "build s"],
