@@ -7,23 +7,14 @@ import { serve, type Server } from "../../host/serve/server.ts";
 import { assertCleanState, deleteNamespaces, ip, ipBatch, namespaceTestsSkip, uniqueNamespaceName } from "../support/netns.ts";
 import { upgradeStatus } from "../serve/client.ts";
 import { kindOf, waitFor } from "../watch/envelopes.ts";
+import { SETUP } from "../watch/scenario.ts";
 import type { EnvelopeJson } from "../../host/watch/envelope.ts";
 import { connectTo, scrape, streamPath, waitForListing, type NodeEnvelope, type StatusJson } from "./support.ts";
 
 const skip = namespaceTestsSkip();
 
-/** A veth with an address that names its namespace (10.77.INDEX.1/24). */
-function setupLines(index: number): string[] {
-  return [
-    "link set lo up",
-    "link add eth0 address 02:00:00:00:01:01 type veth peer name peer0 address 02:00:00:00:01:02",
-    "link set eth0 addrgenmode none",
-    "link set peer0 addrgenmode none",
-    "link set eth0 up",
-    "link set peer0 up",
-    `addr add 10.77.${index}.1/24 dev eth0`,
-  ];
-}
+/** The watch tests' veth, plus an address that names its namespace (10.77.INDEX.1/24). */
+const setupLines = (index: number): string[] => [...SETUP, `addr add 10.77.${index}.1/24 dev eth0`];
 
 const addressesIn = (envelope: NodeEnvelope): string[] => [...JSON.stringify(envelope).matchAll(/10\.77\.(\d+)\./g)].map((match) => match[1]);
 
