@@ -53,6 +53,14 @@ export class FollowedNamespace implements Stream {
     return this.state === "streaming";
   }
 
+  /** Its file under /run/netns changed (created, or mounted over): opens it on the
+   * scheduler's next turn, with the retry backoff and the grace for mounting afresh. */
+  reopen(): void {
+    this.failedAttempts = 0;
+    this.firstAttemptAt = undefined;
+    this.openSoon();
+  }
+
   /** Opens it on the scheduler's next turn (again, if it was streaming). */
   openSoon(delayMs = 0): void {
     this.pendingOpen?.();

@@ -49,6 +49,8 @@ export class NamespaceRegistry implements StreamCatalogue {
     private readonly watchOptions: WatchOptions,
     private readonly node: NodeOptions,
     private readonly metrics: ServeMetrics,
+    /** Watching /run/netns stopped working: the agent can no longer see namespaces come and go. */
+    failed: (error: Error) => void,
   ) {
     // Checked first, so a bad spec fails the start rather than becoming a retried failure.
     this.given = new Set((node.namespaces ?? []).map((spec) => resolveNamespace(spec).spec));
@@ -57,7 +59,7 @@ export class NamespaceRegistry implements StreamCatalogue {
     if (node.allNetns || names) {
       this.directory = new NamespaceDirectory(
         () => this.relistSoon(),
-        () => metrics.error("directory"),
+        (error) => failed(new Error(`watching ${this.directory?.path ?? "/run/netns"} failed: ${error.message}`)),
       );
       this.relist();
     }
@@ -132,7 +134,7 @@ export class NamespaceRegistry implements StreamCatalogue {
       if (this.identities.get(name) === identity) continue;
       this.identities.set(name, identity);
       const followed = this.followed.get(name);
-      if (followed) followed.openSoon();
+      if (followed) followed.reopen();
       else if (this.node.allNetns) this.follow(name);
     }
   }

@@ -14,7 +14,7 @@ import { followsSeveral, NamespaceRegistry, type NodeOptions } from "../node/reg
 import type { WatchOptions } from "../watch/watcher.ts";
 import { admit, BINARY_PROTOCOL, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
 import { parseClientRequest } from "./client-request.ts";
-import { ServeMetrics } from "./metrics.ts";
+import { type ErrorCategory, ServeMetrics } from "./metrics.ts";
 import { handleRequest } from "./routes.ts";
 import { CLOSE_INTERNAL_ERROR, singleNamespace } from "./single-stream.ts";
 import type { Frame, StreamCatalogue } from "./streams.ts";
@@ -73,13 +73,14 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   const protocols = new Map<WebSocket, StreamProtocol>();
   const metrics = new ServeMetrics({ clients: () => protocols.size, namespacesWatched: () => catalogue.watching?.() ?? 1 });
   const watchOptions = { ...options, observer: metrics };
+  const failed = (category: ErrorCategory) => (error: Error) => {
+    metrics.error(category);
+    void shutDown();
+    options.onError?.(error);
+  };
   const catalogue: StreamCatalogue = followsSeveral(options)
-    ? new NamespaceRegistry(watchOptions, options, metrics)
-    : singleNamespace(watchOptions, (error) => {
-        metrics.error("watch");
-        void shutDown();
-        options.onError?.(error);
-      });
+    ? new NamespaceRegistry(watchOptions, options, metrics, failed("directory"))
+    : singleNamespace(watchOptions, failed("watch"));
   const http = createServer((request, response) => handleRequest(request, response, { token, metrics, catalogue }));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
 

@@ -127,6 +127,24 @@ describe("serve --all-netns", { skip }, () => {
     await waitFor(client.next as () => Promise<EnvelopeJson>, "a snapshot once it is a namespace", (envelope) => ("snapshot" in envelope ? true : undefined));
   });
 
+  it("follows namespaces given by name, from before they exist until after they are deleted", async () => {
+    const [early] = createNamespaces(1);
+    const late = uniqueNamespaceName();
+    created.push(late);
+    const server = await serve({ namespaces: [early, late], coalesceMs: 5 });
+    servers.push(server);
+    const listing = await connectTo(server.address, "/netns");
+    await waitForListing(listing.next, "one streaming, one missing", [early, late], (status, which) =>
+      which === early ? status?.state === "STREAMING" : status?.state === "FAILED" && status.detail === `no network namespace named "${late}" (looked for /var/run/netns/${late})`,
+    );
+    ip(["netns", "add", late]);
+    await waitForListing(listing.next, "both streaming", [early, late], (status) => status?.state === "STREAMING");
+    ip(["netns", "del", late]);
+    await waitForListing(listing.next, "the late one deleted, still listed", [early, late], (status, which) =>
+      which === early ? status?.state === "STREAMING" : status?.state === "DELETED",
+    );
+  });
+
   it("refuses paths that name no stream with 404", async () => {
     const server = await start();
     assert.equal(await upgradeStatus(`${server.address}/`, { protocol: "katanet.json.v1" }), 404);
