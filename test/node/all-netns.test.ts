@@ -131,12 +131,15 @@ describe("serve --all-netns", { skip }, () => {
     const [early] = createNamespaces(1);
     const late = uniqueNamespaceName();
     created.push(late);
-    const server = await serve({ namespaces: [early, late], coalesceMs: 5 });
+    const byPath = `/run/netns/${early}`;
+    const server = await serve({ namespaces: [early, late, byPath], coalesceMs: 5 });
     servers.push(server);
     const listing = await connectTo(server.address, "/netns");
-    await waitForListing(listing.next, "one streaming, one missing", [early, late], (status, which) =>
-      which === early ? status?.state === "STREAMING" : status?.state === "FAILED" && status.detail === `no network namespace named "${late}" (looked for /var/run/netns/${late})`,
+    await waitForListing(listing.next, "two streaming, one missing", [early, late, byPath], (status, which) =>
+      which === late ? status?.state === "FAILED" && status.detail === `no network namespace named "${late}" (looked for /var/run/netns/${late})` : status?.state === "STREAMING",
     );
+    const pathClient = await connectTo(server.address, streamPath(byPath));
+    assert.equal(kindOf((await pathClient.next()) as EnvelopeJson), "snapshot", "a PATH is served at its percent-encoded self");
     ip(["netns", "add", late]);
     await waitForListing(listing.next, "both streaming", [early, late], (status) => status?.state === "STREAMING");
     ip(["netns", "del", late]);
