@@ -35,6 +35,9 @@ const SYMBOLS = {
   // on the Linux x86-64 and aarch64 ABIs.
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  unshare: { parameters: ["i32"], result: "i32" },
+  mount: { parameters: ["buffer", "buffer", "buffer", "u64", "buffer"], result: "i32" },
+  umount2: { parameters: ["buffer", "i32"], result: "i32" },
   strerror: { parameters: ["i32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
 };
@@ -59,6 +62,9 @@ export function loadLibc(): Libc {
     setns: (fd, nstype) => integer(symbols.setns(fd, nstype)),
     ioctl: (fd, request, argument) => integer(symbols.ioctl(fd, BigInt(request), argument)),
     readlink: (path, into) => integer(symbols.readlink(path, into, BigInt(into.length))),
+    unshare: (flags) => integer(symbols.unshare(flags)),
+    mount: (source, target, fstype, flags) => integer(symbols.mount(source, target, fstype, BigInt(flags), null)),
+    umount2: (target, flags) => integer(symbols.umount2(target, flags)),
     addressOf: (bytes) => BigInt(deno.UnsafePointer.value(deno.UnsafePointer.of(bytes))),
     errno: () => errnoCell.getInt32(),
     strerror: (errno) => deno.UnsafePointerView.getCString(symbols.strerror(errno) as NativePointer),

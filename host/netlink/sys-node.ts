@@ -21,6 +21,9 @@ export function loadLibc(): Libc {
   // the same call on the Linux x86-64 and aarch64 ABIs.
   const ioctl = libc.func("int ioctl(int fd, unsigned long request, void *argument)");
   const readlink = libc.func("intptr_t readlink(void *path, void *into, size_t size)");
+  const unshare = libc.func("int unshare(int flags)");
+  const mount = libc.func("int mount(void *source, void *target, void *fstype, unsigned long flags, void *data)");
+  const umount2 = libc.func("int umount2(void *target, int flags)");
   const strerror = libc.func("const char *strerror(int errno)");
 
   return {
@@ -34,6 +37,9 @@ export function loadLibc(): Libc {
     setns: (fd, nstype) => setns(fd, nstype),
     ioctl: (fd, request, argument) => ioctl(fd, request, argument),
     readlink: (path, into) => readlink(path, into, into.length),
+    unshare: (flags) => unshare(flags),
+    mount: (source, target, fstype, flags) => mount(source, target, fstype, flags, null),
+    umount2: (target, flags) => umount2(target, flags),
     addressOf: (bytes) => koffi.address(bytes) + BigInt(bytes.byteOffset),
     errno: () => koffi.errno(),
     strerror: (errno) => strerror(errno),

@@ -19,6 +19,10 @@ export interface Libc {
   setns(fd: number, nstype: number): number;
   ioctl(fd: number, request: number, argument: Uint8Array): number;
   readlink(path: Uint8Array, into: Uint8Array): number;
+  unshare(flags: number): number;
+  /** Strings are NUL-terminated; null passes a null pointer. */
+  mount(source: Uint8Array | null, target: Uint8Array, fstype: Uint8Array | null, flags: number): number;
+  umount2(target: Uint8Array, flags: number): number;
   /** Address of the first byte of `bytes`, for structs that carry pointers (ifreq.ifr_data). */
   addressOf(bytes: Uint8Array): bigint;
   errno(): number;
@@ -120,6 +124,21 @@ export class Sys {
     const into = new Uint8Array(PATH_MAX);
     const length = this.checked("readlink", path, () => this.libc.readlink(encoded, into));
     return textDecoder.decode(into.subarray(0, length));
+  }
+
+  unshare(flags: number): void {
+    this.checked("unshare", `0x${flags.toString(16)}`, () => this.libc.unshare(flags));
+  }
+
+  /** mount(2) without data; `source` and `fstype` may be null, as for a propagation change. */
+  mount(source: string | null, target: string, fstype: string | null, flags: number): void {
+    const encoded = [source, target, fstype].map((text) => (text === null ? null : cString(text)));
+    this.checked("mount", `${source ?? "none"} on ${target}`, () => this.libc.mount(encoded[0], encoded[1]!, encoded[2], flags));
+  }
+
+  umount2(target: string, flags: number): void {
+    const encoded = cString(target);
+    this.checked("umount2", target, () => this.libc.umount2(encoded, flags));
   }
 
   addressOf(bytes: Uint8Array): bigint {
