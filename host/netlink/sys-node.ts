@@ -10,10 +10,13 @@ export function loadLibc(): Libc {
   const socket = libc.func("int socket(int domain, int type, int protocol)");
   const bind = libc.func("int bind(int fd, void *address, uint32_t length)");
   const setsockopt = libc.func("int setsockopt(int fd, int level, int option, void *value, uint32_t length)");
+  const getsockopt = libc.func("int getsockopt(int fd, int level, int option, void *value, void *length)");
   const sendto = libc.func(
     "intptr_t sendto(int fd, void *data, size_t length, int flags, void *address, uint32_t addressLength)",
   );
   const recv = libc.func("intptr_t recv(int fd, void *into, size_t length, int flags)");
+  const read = libc.func("intptr_t read(int fd, void *into, size_t length)");
+  const write = libc.func("intptr_t write(int fd, void *data, size_t length)");
   const open = libc.func("int open(void *path, int flags)");
   const close = libc.func("int close(int fd)");
   const setns = libc.func("int setns(int fd, int nstype)");
@@ -30,8 +33,11 @@ export function loadLibc(): Libc {
     socket: (domain, type, protocol) => socket(domain, type, protocol),
     bind: (fd, address) => bind(fd, address, address.length),
     setsockopt: (fd, level, option, value) => setsockopt(fd, level, option, value, value.length),
+    getsockopt: (fd, level, option, into, length) => getsockopt(fd, level, option, into, length),
     sendto: (fd, data, flags, address) => sendto(fd, data, data.length, flags, address, address.length),
     recv: (fd, into, flags) => recv(fd, into, into.length, flags),
+    read: (fd, into) => read(fd, into, into.length),
+    write: (fd, data) => write(fd, data, data.length),
     open: (path, flags) => open(path, flags),
     close: (fd) => close(fd),
     setns: (fd, nstype) => setns(fd, nstype),
