@@ -10,7 +10,8 @@ export interface EndpointNamespaces {
   delete(): void;
 }
 
-/** `count` namespaces with a veth0 each, its peer p<i> up in one peer namespace. */
+/** `count` namespaces with a veth0 each (addressed: Kata skips links without an address),
+ * its peer p<i> up in one peer namespace. */
 export function endpointNamespaces(count: number): EndpointNamespaces {
   const peer = uniqueNamespaceName();
   const namespaces = Array.from({ length: count }, () => uniqueNamespaceName());
@@ -22,7 +23,7 @@ export function endpointNamespaces(count: number): EndpointNamespaces {
       peer,
       namespaces.flatMap((namespace, i) => [`link add p${i} type veth peer name veth0 netns ${namespace}`, `link set p${i} up`]),
     );
-    for (const namespace of namespaces) ipBatch(namespace, ["link set lo up", "link set veth0 up"]);
+    for (const namespace of namespaces) ipBatch(namespace, ["link set lo up", "addr add 10.0.0.2/24 dev veth0", "link set veth0 up"]);
   } catch (error) {
     remove();
     throw error;
