@@ -6,6 +6,7 @@ import { attach, AttachError, ATTACH_MODELS, detach, type AttachModel, type Atta
 import type { AttachedEndpoint } from "../attach/types.ts";
 import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
 import { formatText } from "../format/text.ts";
+import { followAttachments } from "./attach-follow.ts";
 import { type CliIO, type Command, EXIT_BAD_INPUT, EXIT_OK, EXIT_UNEXPECTED, UsageError } from "./command.ts";
 import { parsePciPaths, parseRule } from "./conversion-output.ts";
 
@@ -16,6 +17,7 @@ export const attachCommand: Command = {
   name: "attach",
   usage: `katanet attach [--netns NAME|PATH|PID] [--model tcfilter|macvtap|none|default] [--queues N]
         [--vhost] [--pci-path IFNAME=PATH]... [--neighbors seed|preseed-gateway] [--format text|json]
+        [--follow [--detach-on-exit]]
 
 Connects every endpoint of the namespace to a VM as Kata's runtime does and prints, for each,
 what the VMM opens (tap name and ifindex, /dev/tapN for macvtap, guest MAC, MTU, queues) and
@@ -35,7 +37,12 @@ Attaching an attached namespace reports the existing attachment and changes noth
   --pci-path   the guest PCI path of an interface, for the agent messages
                e.g. --pci-path eth0=02/00
   --neighbors  which neighbours the agent is sent (default seed) e.g. --neighbors preseed-gateway
-  --format     text (default) or json e.g. --format json`,
+  --format     text (default) or json e.g. --format json
+  --follow     keep going (needs --netns): attach endpoints that appear later, detach those
+               that go; one JSON line per change ({"event":"attached"|"detached"|"skipped"|
+               "failed",...}), the first ones for what is attached at the start. SIGINT or
+               SIGTERM stops following and leaves the attachments
+  --detach-on-exit  with --follow: detach everything when stopped`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -47,22 +54,29 @@ Attaching an attached namespace reports the existing attachment and changes noth
         "pci-path": { type: "string", multiple: true, default: [] as string[] },
         neighbors: { type: "string", default: "seed" },
         format: { type: "string", default: "text" },
+        follow: { type: "boolean", default: false },
+        "detach-on-exit": { type: "boolean", default: false },
       },
     });
     const rule = parseRule(values.neighbors);
     const format = parseOutputFormat(values.format);
-    const attachment = attachOrExplain(io, () =>
-      attach({
-        netns: values.netns,
-        model: parseModelOption(values.model),
-        queues: parseQueues(values.queues),
-        vhost: values.vhost,
-        pciPaths: parsePciPaths(values["pci-path"]),
-        neighbors: rule,
-        keepFds: false,
-        failAfterStep: failAfterFromEnvironment(),
-      }),
-    );
+    const options = {
+      netns: values.netns,
+      model: parseModelOption(values.model),
+      queues: parseQueues(values.queues),
+      vhost: values.vhost,
+      pciPaths: parsePciPaths(values["pci-path"]),
+      neighbors: rule,
+      keepFds: false,
+      failAfterStep: failAfterFromEnvironment(),
+    };
+    if (values["detach-on-exit"] && !values.follow) throw new UsageError("--detach-on-exit goes with --follow");
+    if (values.follow) {
+      if (options.netns === undefined) throw new UsageError("--follow needs --netns");
+      const follow = attachOrExplain(io, () => followAttachments({ ...options, netns: options.netns! }, values["detach-on-exit"], io));
+      return typeof follow === "number" ? follow : await follow;
+    }
+    const attachment = attachOrExplain(io, () => attach(options));
     if (typeof attachment === "number") return attachment;
     const messages = attachment.messages[rule];
     if (!messages) throw new Error(`the scan has no agent messages for the ${rule} rule`);
