@@ -100,6 +100,28 @@ describe("EndpointFollower", { skip: namespaceTestsSkip() }, () => {
     detach({ netns: namespace });
   });
 
+  it("macvtap: an endpoint whose addresses moved to its macvtap stays attached", async () => {
+    const { namespace, peer } = followedNamespace();
+    created.push(namespace, peer);
+    const events: HotplugEvent[] = [];
+    const follower = new EndpointFollower({ netns: namespace, model: "macvtap", onEvent: (event) => events.push(event) });
+    try {
+      moveVethIn(peer, namespace, "eth1", "p1", "10.0.1.2/24");
+      const eth1 = await eventFor(() => events, "attached eth1", (event) => event.event === "attached" && event.name === "eth1");
+      assert.equal("devicePath" in eth1 && eth1.model, "macvtap");
+      assert.match("devicePath" in eth1 ? String(eth1.devicePath) : "", /^\/dev\/tap\d+$/);
+      // eth1 now has no address, so the scan no longer lists it as an endpoint; the next
+      // reconciliation (eth2 arriving) must still leave it attached.
+      moveVethIn(peer, namespace, "eth2", "p2", "10.0.2.2/24");
+      await eventFor(() => events, "attached eth2", (event) => event.event === "attached" && event.name === "eth2");
+    } finally {
+      follower.stop();
+    }
+    assert.deepEqual(events.map((event) => [event.event, event.name]), [["attached", "veth0"], ["attached", "eth1"], ["attached", "eth2"]]);
+    detach({ netns: namespace });
+    assert.match(ip(["-n", namespace, "addr", "show", "eth1"]), /inet 10\.0\.1\.2\/24/);
+  });
+
   it("stop({ detach: true }) removes every attachment, with its events", async () => {
     const { namespace, peer } = followedNamespace();
     created.push(namespace, peer);
