@@ -36,7 +36,11 @@ export function createPod(options: { podUp?: boolean } = {}): Pod {
       "addr add 10.20.0.2/24 dev eth0",
       "addr add 10.20.0.3/24 dev eth0",
       "addr add fd00:20::2/64 dev eth0 nodad",
-      ...(options.podUp === false ? [] : ["link set eth0 up", "route add default via 10.20.0.1", "route add 10.99.0.0/16 via 10.20.0.1 dev eth0", "route add fd00:99::/48 via fd00:20::1 dev eth0"]),
+      // A link gets its default qdisc the first time it goes up and keeps it; a pod link
+      // left down by its CNI plugin has been up before, so attach's "up" changes only the flag.
+      ...(options.podUp === false
+        ? ["link set eth0 up", "link set eth0 down"]
+        : ["link set eth0 up", "route add default via 10.20.0.1", "route add 10.99.0.0/16 via 10.20.0.1 dev eth0", "route add fd00:99::/48 via fd00:20::1 dev eth0"]),
     ]);
     ipBatch(peer, ["link set p0 addrgenmode none", "link set p0 up"]);
   } catch (error) {
