@@ -1,15 +1,17 @@
-// The addresses of a pod link and the routes that go through it, saved as the requests
-// that recreate them. The macvtap model removes the veth's addresses (the guest owns them
-// now); removing a link's last IPv4 address makes the kernel drop every route through the
-// link, so detach puts back the addresses first, then the routes.
+// The addresses of a pod link, the routes through it and its permanent neighbours, saved
+// as the requests that recreate them. The macvtap model removes the veth's addresses (the
+// guest owns them now); removing a link's last IPv4 address makes the kernel drop every
+// route through the link, so detach puts back the addresses first, then the routes.
+// Changing the link's MAC flushes its neighbours, permanent ones included, so those are
+// saved before the MAC changes and put back after it is restored.
 
 import { decodeHex, encodeHex } from "../capture.ts";
 import { NetlinkBuilder } from "../netlink/builder.ts";
-import { addressDumpRequest, routeDumpRequest } from "../netlink/dump.ts";
+import { addressDumpRequest, neighbourDumpRequest, routeDumpRequest } from "../netlink/dump.ts";
 import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
 import { GrowableSink } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
-import { IFADDRMSG_SIZE, RTMSG_SIZE, RTM_NEWADDR, RTM_NEWROUTE } from "../netlink/constants.ts";
+import { IFADDRMSG_SIZE, NDMSG_SIZE, RTMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants.ts";
 
 const RTM_DELADDR = 21;
 const NLM_F_EXCL = 0x200;
@@ -20,12 +22,15 @@ const ADDRESS_ATTRIBUTES = new Set([1, 2, 3, 4, 8, 9]);
 /** What a re-added route keeps: dst, src, oif, gateway, priority, prefsrc, metrics, flow,
  * table, via, pref. Cache info and expiry are the kernel's own. */
 const ROUTE_ATTRIBUTES = new Set([1, 2, 4, 5, 6, 7, 8, 11, 15, 18, 20]);
+/** What a re-added neighbour keeps: its address and hardware address. */
+const NEIGHBOUR_ATTRIBUTES = new Set([1, 2]);
+const NUD_PERMANENT = 0x80;
 const RTA_OIF = 4;
 const RT_TABLE_LOCAL = 255;
 /** rtm_flags a request may carry: the kernel sets (and refuses) dead and linkdown itself. */
 const RTNH_F_ONLINK = 0x4;
 
-/** Requests (hex) that recreate a link's addresses, in dump order, and its routes. */
+/** Requests (hex) that recreate a link's addresses (in dump order) and routes. */
 export interface SavedAddresses {
   addresses: string[];
   routes: string[];
@@ -41,6 +46,13 @@ export function saveAddresses(socket: NetlinkSocket, index: number): SavedAddres
   return { addresses, routes };
 }
 
+/** Requests (hex) that recreate the link's permanent neighbours. */
+export function savePermanentNeighbours(socket: NetlinkSocket, index: number): string[] {
+  return dump(socket, neighbourDumpRequest())
+    .filter(({ type, payload }) => type === RTM_NEWNEIGH && isPermanentOn(payload, index))
+    .map(({ payload }) => encodeHex(rebuild(RTM_NEWNEIGH, payload.slice(0, NDMSG_SIZE), payload, NDMSG_SIZE, NEIGHBOUR_ATTRIBUTES)));
+}
+
 /** Deletes the saved addresses, secondaries before the primaries they hang on. */
 export function removeAddresses(socket: NetlinkSocket, saved: SavedAddresses, isGone: (error: unknown) => boolean): void {
   for (const request of [...saved.addresses].reverse()) {
@@ -52,11 +64,11 @@ export function removeAddresses(socket: NetlinkSocket, saved: SavedAddresses, is
   }
 }
 
-/** Re-adds the addresses, then the routes; what already exists is left as it is. */
-export function restoreAddresses(socket: NetlinkSocket, saved: SavedAddresses, exists: (error: unknown) => boolean): void {
-  for (const request of [...saved.addresses, ...saved.routes]) {
+/** Sends saved requests (addresses before routes); what already exists is left as it is. */
+export function recreate(socket: NetlinkSocket, requests: readonly string[], exists: (error: unknown) => boolean): void {
+  for (const request of requests) {
     try {
-      socket.request(decodeHex(request, "saved address or route"));
+      socket.request(decodeHex(request, "saved address, route or neighbour"));
     } catch (error) {
       if (!exists(error)) throw error;
     }
@@ -85,6 +97,11 @@ function routeLeavesThrough(payload: Uint8Array, index: number): boolean {
     if (attribute.type === RTA_OIF) return view(attribute.payload).getUint32(0, true) === index;
   }
   return false;
+}
+
+function isPermanentOn(payload: Uint8Array, index: number): boolean {
+  const ndmsg = view(payload);
+  return ndmsg.getInt32(4, true) === index && (ndmsg.getUint16(8, true) & NUD_PERMANENT) !== 0;
 }
 
 function recreateAddress(payload: Uint8Array): Uint8Array {

@@ -7,7 +7,7 @@ import { setLinkRequest } from "../apply/requests.ts";
 import { generatePrivateMac } from "../network.ts";
 import { newMacvtapRequest, setLinkAddressRequest } from "../netlink/link-requests.ts";
 import { NetlinkError } from "../netlink/socket.ts";
-import { removeAddresses, saveAddresses, type SavedAddresses } from "./addresses.ts";
+import { removeAddresses, saveAddresses, savePermanentNeighbours, type SavedAddresses } from "./addresses.ts";
 import { isAlreadyGone, isAlreadyThere } from "./errors.ts";
 import { macBytes } from "./mac.ts";
 import { refuseTakenName } from "./tap.ts";
@@ -27,6 +27,9 @@ export function connectMacvtap(work: EndpointWork, guestMac: string): VmSide {
   const pod = { index: work.link.index, name: work.link.name };
   const tapIndex = createMacvtap(work, name);
   const tap = { index: tapIndex, name };
+  work.journal.perform(on(work, pod.name), `save ${pod.name} permanent neighbours`, () => ({
+    undo: { action: "restore-neighbours", ...pod, neighbours: savePermanentNeighbours(work.socket, pod.index) },
+  }));
   const privateMac = generatePrivateMac();
   work.journal.perform(
     on(work, pod.name),

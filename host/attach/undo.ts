@@ -9,7 +9,7 @@ import { setLinkRequest } from "../apply/requests.ts";
 import { deleteLinkRequest, setLinkAddressRequest } from "../netlink/link-requests.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
 import { deleteIngressQdiscRequest, deleteRedirectFilterRequest } from "../netlink/tc.ts";
-import { restoreAddresses, type SavedAddresses } from "./addresses.ts";
+import { recreate, type SavedAddresses } from "./addresses.ts";
 import { isAlreadyGone, isAlreadyThere } from "./errors.ts";
 import { macBytes } from "./mac.ts";
 
@@ -25,6 +25,7 @@ export type Undo =
   | ({ action: "delete-redirect-filter" } & OnLink)
   | ({ action: "restore-mac"; mac: string } & OnLink)
   | ({ action: "restore-addresses"; saved: SavedAddresses } & OnLink)
+  | ({ action: "restore-neighbours"; neighbours: string[] } & OnLink)
   | ({ action: "set-down" } & OnLink);
 
 /** What the undo does, in words, for errors and reports. */
@@ -35,7 +36,8 @@ export function describeUndo(undo: Undo): string {
 export function runUndo(socket: NetlinkSocket, undo: Undo): void {
   const link = listLinks(socket).find((candidate) => candidate.index === undo.index);
   if (!link || link.name !== undo.name) return; // gone, or the index now belongs to another link
-  if (undo.action === "restore-addresses") return restoreAddresses(socket, undo.saved, isAlreadyThere);
+  if (undo.action === "restore-addresses") return recreate(socket, [...undo.saved.addresses, ...undo.saved.routes], isAlreadyThere);
+  if (undo.action === "restore-neighbours") return recreate(socket, undo.neighbours, isAlreadyThere);
   try {
     socket.request(undoRequest(undo));
   } catch (error) {
@@ -43,7 +45,7 @@ export function runUndo(socket: NetlinkSocket, undo: Undo): void {
   }
 }
 
-function undoRequest(undo: Exclude<Undo, { action: "restore-addresses" }>): Uint8Array {
+function undoRequest(undo: Exclude<Undo, { action: "restore-addresses" | "restore-neighbours" }>): Uint8Array {
   switch (undo.action) {
     case "delete-link":
       return deleteLinkRequest(undo.index);

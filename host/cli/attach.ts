@@ -73,10 +73,10 @@ Attaching an attached namespace reports the existing attachment and changes noth
     if (values["detach-on-exit"] && !values.follow) throw new UsageError("--detach-on-exit goes with --follow");
     if (values.follow) {
       if (options.netns === undefined) throw new UsageError("--follow needs --netns");
-      const follow = attachOrExplain(io, () => followAttachments({ ...options, netns: options.netns! }, values["detach-on-exit"], io));
+      const follow = attachOrExplain(io, "attach", () => followAttachments({ ...options, netns: options.netns! }, values["detach-on-exit"], io));
       return typeof follow === "number" ? follow : await follow;
     }
-    const attachment = attachOrExplain(io, () => attach(options));
+    const attachment = attachOrExplain(io, "attach", () => attach(options));
     if (typeof attachment === "number") return attachment;
     const messages = attachment.messages[rule];
     if (!messages) throw new Error(`the scan has no agent messages for the ${rule} rule`);
@@ -105,7 +105,7 @@ nothing attached it changes nothing and exits 0.
   async run(args, io) {
     const { values } = parseArgs({ args, options: { netns: { type: "string" }, format: { type: "string", default: "text" } } });
     const format = parseOutputFormat(values.format);
-    const result = attachOrExplain(io, () => detach({ netns: values.netns }));
+    const result = attachOrExplain(io, "detach", () => detach({ netns: values.netns }));
     if (typeof result === "number") return result;
     if (format === "json") io.out(JSON.stringify(result) + "\n");
     else if (result.alreadyClean) io.out("nothing attached: nothing changed\n");
@@ -116,12 +116,12 @@ nothing attached it changes nothing and exits 0.
 
 /** Runs attach or detach; an AttachError is printed here (step, link, kernel text) and
  * becomes its exit code: 2 when the namespace or machine is the cause, 1 otherwise. */
-function attachOrExplain<T>(io: CliIO, run: () => T): T | number {
+function attachOrExplain<T>(io: CliIO, command: string, run: () => T): T | number {
   try {
     return run();
   } catch (error) {
     if (!(error instanceof AttachError)) throw error;
-    io.err(`katanet: ${error.message}\n`);
+    io.err(`katanet ${command}: ${error.message}\n`);
     return error.causedByInput ? EXIT_BAD_INPUT : EXIT_UNEXPECTED;
   }
 }

@@ -19,7 +19,8 @@ export interface Pod {
 
 /**
  * eth0 (pod) ↔ p0 (peer), fixed MACs, no automatic IPv6 addresses; eth0 has IPv4 and IPv6
- * (nodad) addresses, a gateway route and a second routed prefix, so restoring them shows.
+ * (nodad) addresses, a gateway route, a second routed prefix and a permanent neighbour,
+ * so restoring them shows.
  */
 export function createPod(options: { podUp?: boolean } = {}): Pod {
   const namespace = uniqueNamespaceName();
@@ -36,7 +37,11 @@ export function createPod(options: { podUp?: boolean } = {}): Pod {
       "addr add 10.20.0.2/24 dev eth0",
       "addr add 10.20.0.3/24 dev eth0",
       "addr add fd00:20::2/64 dev eth0 nodad",
-      ...(options.podUp === false ? [] : ["link set eth0 up", "route add default via 10.20.0.1", "route add 10.99.0.0/16 via 10.20.0.1 dev eth0", "route add fd00:99::/48 via fd00:20::1 dev eth0"]),
+      // A link gets its default qdisc the first time it goes up and keeps it; a pod link
+      // left down by its CNI plugin has been up before, so attach's "up" changes only the flag.
+      ...(options.podUp === false
+        ? ["link set eth0 up", "link set eth0 down"]
+        : ["link set eth0 up", "neigh add 10.20.0.9 lladdr 02:00:00:00:0a:09 dev eth0 nud permanent", "route add default via 10.20.0.1", "route add 10.99.0.0/16 via 10.20.0.1 dev eth0", "route add fd00:99::/48 via fd00:20::1 dev eth0"]),
     ]);
     ipBatch(peer, ["link set p0 addrgenmode none", "link set p0 up"]);
   } catch (error) {
@@ -55,6 +60,7 @@ export function namespacePicture(namespace: string): Record<string, unknown> {
     addresses: json("ip", ["addr", "show"]),
     routes: json("ip", ["route", "show", "table", "all"]),
     routes6: json("ip", ["-6", "route", "show", "table", "all"]),
+    neighbours: json("ip", ["neigh", "show", "nud", "permanent"]),
     qdiscs: json("tc", ["qdisc", "show"]),
     filters: links.map((link) => json("tc", ["filter", "show", "dev", link.ifname, "ingress"])),
   };
