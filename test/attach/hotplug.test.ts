@@ -7,15 +7,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { after, afterEach, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { detach } from "../../host/attach/index.ts";
+import { attachedEndpoints, detach } from "../../host/attach/index.ts";
 import { EndpointFollower, type HotplugEvent } from "../../host/attach/hotplug.ts";
 import { assertInOriginalNamespace } from "../../host/netlink/netns.ts";
 import { packageFile } from "../../host/paths.ts";
+import { stopChild, type Exit } from "../support/processes.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 
 const CLI = packageFile("dist", "host", "cli.js");
 const PATIENCE_MS = 15_000;
-const EXIT_GRACE_MS = 5000;
 
 const linkNames = (namespace: string): string[] =>
   (JSON.parse(ip(["-n", namespace, "-j", "link", "show"])) as { ifname: string }[]).map((link) => link.ifname).sort();
@@ -47,13 +47,14 @@ async function eventFor<T extends object>(events: () => T[], what: string, accep
   }
 }
 
+const created: string[] = [];
+after(() => {
+  deleteNamespaces(...created);
+  assertCleanState();
+});
+
 describe("EndpointFollower", { skip: namespaceTestsSkip() }, () => {
-  const created: string[] = [];
   afterEach(() => assertInOriginalNamespace());
-  after(() => {
-    deleteNamespaces(...created);
-    assertCleanState();
-  });
 
   it("attaches what is there, then a veth moved in, and cleans up one deleted; stop() leaves the taps", async () => {
     const { namespace, peer } = followedNamespace();
@@ -92,6 +93,7 @@ describe("EndpointFollower", { skip: namespaceTestsSkip() }, () => {
       const detached = await eventFor(() => events, "detached eth1", (event) => event.event === "detached");
       assert.deepEqual(detached, { event: "detached", netns: namespace, name: "eth1", index: 1, tapName: "tap1_kata" });
       assert.deepEqual(linkNames(namespace), ["lo", "tap0_kata", "veth0"]);
+      assert.deepEqual(attachedEndpoints(namespace).map((endpoint) => endpoint.name), ["veth0"], "the state file forgot eth1");
     } finally {
       follower.stop();
     }
@@ -137,7 +139,7 @@ interface Follow {
   child: ChildProcess;
   lines(): HotplugEvent[];
   stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<Exit>;
 }
 
 function startFollow(namespace: string, ...flags: string[]): Follow {
@@ -151,24 +153,7 @@ function startFollow(namespace: string, ...flags: string[]): Follow {
   return { child, lines, stderr: () => stderr, exited };
 }
 
-/** SIGINT or SIGTERM as a user sends it (process.kill: see follow-live.test.ts); SIGKILL if it hangs. */
-async function stopFollow(follow: Follow, signal: "SIGINT" | "SIGTERM") {
-  if (follow.child.exitCode === null && follow.child.signalCode === null) process.kill(follow.child.pid!, signal);
-  const timer = setTimeout(() => follow.child.kill("SIGKILL"), EXIT_GRACE_MS);
-  try {
-    return await follow.exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 describe("katanet attach --follow", { skip: namespaceTestsSkip() }, () => {
-  const created: string[] = [];
-  after(() => {
-    deleteNamespaces(...created);
-    assertCleanState();
-  });
-
   it("prints one JSON line per change; SIGTERM stops it and leaves the attachments", async () => {
     const { namespace, peer } = followedNamespace();
     created.push(namespace, peer);
@@ -180,7 +165,7 @@ describe("katanet attach --follow", { skip: namespaceTestsSkip() }, () => {
       ip(["-n", namespace, "link", "del", "eth1"]);
       await eventFor(follow.lines, "detached eth1", (event) => event.event === "detached");
     } finally {
-      const exit = await stopFollow(follow, "SIGTERM");
+      const exit = await stopChild(follow.child, follow.exited, "SIGTERM");
       assert.deepEqual(exit, { code: 0, signal: null }, follow.stderr());
     }
     assert.deepEqual(
@@ -206,7 +191,7 @@ describe("katanet attach --follow", { skip: namespaceTestsSkip() }, () => {
       moveVethIn(peer, namespace, "eth1", "p1", "10.0.1.2/24");
       await eventFor(follow.lines, "attached eth1", (event) => event.event === "attached" && event.name === "eth1");
     } finally {
-      exit = await stopFollow(follow, "SIGINT");
+      exit = await stopChild(follow.child, follow.exited, "SIGINT");
     }
     assert.deepEqual(exit, { code: 0, signal: null }, follow.stderr());
     assert.deepEqual(linkNames(namespace), ["eth1", "lo", "veth0"]);
