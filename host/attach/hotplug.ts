@@ -24,7 +24,9 @@ export type HotplugEvent =
   | { event: "detached"; netns: string; name: string; index: number; tapName: string | null }
   /** Kata plugs this endpoint type differently (physical, vhost-user, ...): not touched. */
   | { event: "skipped"; netns: string; name: string; reason: string }
-  /** Attaching or detaching it failed and nothing of it was left; it is tried again if it reappears. */
+  /** Attaching it failed (and was undone; tried again once it stops and starts being an
+   * endpoint), or detaching it did (what is left stays on record for `katanet detach`;
+   * tried again at the next change). */
   | { event: "failed"; netns: string; name: string; message: string };
 
 export interface FollowOptions extends Omit<AttachOptions, "netns" | "only" | "keepFds"> {
@@ -68,6 +70,8 @@ export class EndpointFollower {
   private stopped = false;
 
   constructor(private readonly options: FollowOptions) {
+    // model none records nothing, so there would be no attachment to follow.
+    if (options.model === "none") throw new RangeError("model none creates nothing for a VM: there is nothing to follow");
     const { netns, onEvent: _onEvent, onError: _onError, ...attachOptions } = options;
     this.attachOptions = { ...attachOptions, netns, keepFds: false };
     // Subscribed before the first attach, so no link can appear unseen in between.

@@ -73,6 +73,7 @@ Attaching an attached namespace reports the existing attachment and changes noth
     if (values["detach-on-exit"] && !values.follow) throw new UsageError("--detach-on-exit goes with --follow");
     if (values.follow) {
       if (options.netns === undefined) throw new UsageError("--follow needs --netns");
+      if (options.model === "none") throw new UsageError("--follow has nothing to follow with --model none (nothing is created)");
       const follow = attachOrExplain(io, "attach", () => followAttachments({ ...options, netns: options.netns! }, values["detach-on-exit"], io));
       return typeof follow === "number" ? follow : await follow;
     }

@@ -56,6 +56,7 @@ export const CATALOGUE: BadInput[] = [
   { kind: "queue count not a number", args: ["attach", "--queues", "x"], exit: 2, stderr: 'katanet attach: --queues must be a whole number from 0 to 256, not "x"' },
   { kind: "attach a namespace that does not exist", args: ["attach", "--netns", "katanet-no-such-ns"], exit: 2, stderr: 'katanet attach: no network namespace named "katanet-no-such-ns" (looked for /var/run/netns/katanet-no-such-ns)' },
   { kind: "follow without a namespace", args: ["attach", "--follow"], exit: 2, stderr: "katanet attach: --follow needs --netns" },
+  { kind: "follow with model none", args: ["attach", "--follow", "--netns", "x", "--model", "none"], exit: 2, stderr: "katanet attach: --follow has nothing to follow with --model none (nothing is created)" },
   { kind: "detach-on-exit without follow", args: ["attach", "--detach-on-exit"], exit: 2, stderr: "katanet attach: --detach-on-exit goes with --follow" },
   { kind: "follow a namespace that does not exist", args: ["attach", "--follow", "--netns", "katanet-no-such-ns"], exit: 2, stderr: 'katanet attach: no network namespace named "katanet-no-such-ns" (looked for /var/run/netns/katanet-no-such-ns)' },
   { kind: "detach a namespace that does not exist", args: ["detach", "--netns", "katanet-no-such-ns"], exit: 2, stderr: 'katanet detach: no network namespace named "katanet-no-such-ns" (looked for /var/run/netns/katanet-no-such-ns)' },
