@@ -3,6 +3,7 @@
 // one synchronous visit to the namespace, each endpoint's steps run through a journal
 // that is saved as it grows, and any failure undoes this attach's steps newest first.
 import { listLinks } from "../apply/links.ts";
+import type { Conversion } from "../core.ts";
 import { inNamespace } from "../netlink/netns.ts";
 import { NetlinkSocket } from "../netlink/socket.ts";
 import { scan } from "../scan.ts";
@@ -11,7 +12,8 @@ import { namespaceIdentity } from "./identity.ts";
 import { Journal, undoEntries } from "./journal.ts";
 import { connectMacvtap } from "./macvtap.ts";
 import { planAttach, type PlannedEndpoint } from "./plan.ts";
-import { loadMessages, readState, removeState, storeMessages, writeState, type AttachState } from "./state.ts";
+import { withNamespaceLock } from "./lock.ts";
+import { loadMessages, readState, removeState, storeMessages, writeState, type AttachState, type NamespaceIdentity } from "./state.ts";
 import { connectTcFilter } from "./tcfilter.ts";
 import type { AttachedEndpoint, Attachment, AttachModel, AttachOptions } from "./types.ts";
 import { ATTACH_MODELS } from "./types.ts";
@@ -35,32 +37,39 @@ export function attach(options: AttachOptions = {}): Attachment {
     const socket = NetlinkSocket.open();
     try {
       const namespace = namespaceIdentity(spec, socket);
-      const state = finishInterruptedAttach(socket, readState(namespace));
-      const plan = planAttach(conversion, model, options.only, state?.endpoints ?? []);
-      const base: AttachState = state ?? { version: 1, namespace, pending: [], endpoints: [], skipped: [], messages: storeMessages(conversion.messages), journal: [] };
-      const attachment = (endpoints: AttachedEndpoint[], existing: boolean, steps: string[]): Attachment => ({
-        netns: namespace.path,
-        namespaceId: namespace.inode,
-        endpoints,
-        skipped: existing ? base.skipped : plan.skipped,
-        existing,
-        messages: existing ? loadMessages(base.messages) : conversion.messages,
-        steps,
-      });
-      if (state && plan.connect.length === 0) return attachment(state.endpoints, true, []);
-      if (model === "none") {
-        const links = listLinks(socket);
-        const mtu = (name: string) => links.find((link) => link.name === name)?.mtu ?? 0;
-        return attachment(plan.connect.map((planned) => describe(planned, queues, mtu(planned.endpoint.name), null)), false, []);
-      }
-      const result = connectAll(socket, base, plan.connect, queues, options);
-      if (options.keepFds === false) result.journal.releaseAll();
-      const endpoints = options.keepFds === false ? result.endpoints.map(withoutFds) : result.endpoints;
-      return { ...attachment(endpoints, false, result.journal.newSteps), skipped: plan.skipped };
+      return withNamespaceLock(namespace, () => attachLocked(socket, namespace, conversion, { ...options, model, queues }));
     } finally {
       socket.close();
     }
   });
+}
+
+type CheckedOptions = AttachOptions & { model: AttachModel; queues: number };
+
+function attachLocked(socket: NetlinkSocket, namespace: NamespaceIdentity, conversion: Conversion, options: CheckedOptions): Attachment {
+  const { model, queues } = options;
+  const state = finishInterruptedAttach(socket, readState(namespace));
+  const plan = planAttach(conversion, model, options.only, state?.endpoints ?? []);
+  const base: AttachState = state ?? { version: 1, namespace, pending: [], endpoints: [], skipped: plan.skipped, messages: storeMessages(conversion.messages), journal: [] };
+  const attachment = (endpoints: AttachedEndpoint[], existing: boolean, steps: string[]): Attachment => ({
+    netns: namespace.path,
+    namespaceId: namespace.inode,
+    endpoints,
+    skipped: existing ? base.skipped : plan.skipped,
+    existing,
+    messages: existing ? loadMessages(base.messages) : conversion.messages,
+    steps,
+  });
+  if (state && plan.connect.length === 0) return attachment(state.endpoints, true, []);
+  if (model === "none") {
+    const links = listLinks(socket);
+    const mtu = (name: string) => links.find((link) => link.name === name)?.mtu ?? 0;
+    return attachment(plan.connect.map((planned) => describe(planned, queues, mtu(planned.endpoint.name), null)), false, []);
+  }
+  const result = connectAll(socket, base, plan.connect, queues, options);
+  if (options.keepFds === false) result.journal.releaseAll();
+  const endpoints = options.keepFds === false ? result.endpoints.map(withoutFds) : result.endpoints;
+  return attachment(endpoints, false, result.journal.newSteps);
 }
 
 function connectAll(socket: NetlinkSocket, base: AttachState, planned: PlannedEndpoint[], queues: number, options: AttachOptions) {
