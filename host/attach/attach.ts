@@ -23,21 +23,19 @@ export const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 const MAX_QUEUES = 256;
 
 export function attach(options: AttachOptions = {}): Attachment {
-  const model = checkedModel(options.model ?? "default");
-  const queues = checkedQueues(options.queues ?? 0);
+  const checked = { ...options, model: checkedModel(options.model ?? "default"), queues: checkedQueues(options.queues ?? 0) };
   const spec = options.netns ?? OWN_NAMESPACE;
-  const conversion = scan({
-    netns: spec,
-    pciPaths: options.pciPaths,
-    keepGoing: true,
-    rules: options.neighbors ? [options.neighbors] : undefined,
-    dumpThread: false,
-  });
   return inNamespace(spec, () => {
     const socket = NetlinkSocket.open();
     try {
       const namespace = namespaceIdentity(spec, socket);
-      return withNamespaceLock(namespace, () => attachLocked(socket, namespace, conversion, { ...options, model, queues }));
+      return withNamespaceLock(namespace, () => {
+        // An attach that died part-way is undone before the scan, which must see the pod
+        // links as they were (their own MACs and addresses).
+        const state = finishInterruptedAttach(socket, readState(namespace));
+        const conversion = scan({ netns: spec, pciPaths: options.pciPaths, keepGoing: true, rules: options.neighbors ? [options.neighbors] : undefined, dumpThread: false });
+        return attachLocked(socket, namespace, state, conversion, checked);
+      });
     } finally {
       socket.close();
     }
@@ -46,9 +44,8 @@ export function attach(options: AttachOptions = {}): Attachment {
 
 type CheckedOptions = AttachOptions & { model: AttachModel; queues: number };
 
-function attachLocked(socket: NetlinkSocket, namespace: NamespaceIdentity, conversion: Conversion, options: CheckedOptions): Attachment {
+function attachLocked(socket: NetlinkSocket, namespace: NamespaceIdentity, state: AttachState | null, conversion: Conversion, options: CheckedOptions): Attachment {
   const { model, queues } = options;
-  const state = finishInterruptedAttach(socket, readState(namespace));
   const plan = planAttach(conversion, model, options.only, state?.endpoints ?? []);
   const base: AttachState = state ?? { version: 1, namespace, pending: [], endpoints: [], skipped: plan.skipped, messages: storeMessages(conversion.messages), journal: [] };
   const attachment = (endpoints: AttachedEndpoint[], existing: boolean, steps: string[]): Attachment => ({
@@ -76,7 +73,7 @@ function connectAll(socket: NetlinkSocket, base: AttachState, planned: PlannedEn
   const pending = planned.map((item) => item.endpoint.name);
   const save = (journal: AttachState["journal"], endpoints = base.endpoints, stillPending = pending) =>
     writeState({ ...base, pending: stillPending, endpoints, journal: [...journal] });
-  const journal = new Journal(socket, { save, failAfterStep: options.failAfterStep }, [...base.journal]);
+  const journal = new Journal(socket, { save, afterStep: testSeams(options) }, [...base.journal]);
   const endpoints: AttachedEndpoint[] = [];
   try {
     const links = listLinks(socket);
@@ -95,6 +92,14 @@ function connectAll(socket: NetlinkSocket, base: AttachState, planned: PlannedEn
   }
   save(journal.entries, [...base.endpoints, ...endpoints.map(withoutFds)], []);
   return { journal, endpoints };
+}
+
+/** The hooks tests use: run `afterStep`, then fail after step `failAfterStep`. */
+function testSeams(options: AttachOptions) {
+  return (count: number, step: string, link: string) => {
+    options.afterStep?.(count, step);
+    if (count === options.failAfterStep) throw new AttachError(`after step ${count} (${step})`, link, "failure injected by the test seam", null);
+  };
 }
 
 /** The record as it was before this attach: the file removed if there was none. */

@@ -21,6 +21,8 @@ export interface AttachOptions {
   neighbors?: NeighbourRule;
   /** Test seam: fail right after step K (1-based) of this attach, which is then rolled back. */
   failAfterStep?: number;
+  /** Test seam: called after each step is done and recorded (a test kills the process there). */
+  afterStep?: (count: number, step: string) => void;
 }
 
 export interface AttachedEndpoint {
