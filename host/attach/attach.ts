@@ -1,7 +1,8 @@
 // attach(): connect a pod's network namespace to a VM as Kata's xConnectVMNetwork does.
-// The scan (outside) says which endpoints there are and what the guest is told; then, in
-// one synchronous visit to the namespace, each endpoint's steps run through a journal
-// that is saved as it grows, and any failure undoes this attach's steps newest first.
+// All in one synchronous visit to the namespace, holding its lock: finish off an attach
+// that died part-way, scan (which endpoints, and what the guest is told), then run each
+// endpoint's steps through a journal that is saved as it grows; a failure undoes this
+// attach's steps newest first.
 import { listLinks } from "../apply/links.ts";
 import type { Conversion } from "../core.ts";
 import { inNamespace } from "../netlink/netns.ts";
@@ -86,7 +87,8 @@ function connectAll(socket: NetlinkSocket, base: AttachState, planned: PlannedEn
     }
   } catch (error) {
     const failures = journal.rollBack();
-    restore(base);
+    // Undos that failed stay recorded (as pending) for the next attach or detach to retry.
+    if (failures.length === 0) restore(base);
     const failure = error instanceof AttachError ? error : new AttachError("attach", "-", String(error), null);
     throw new AttachError(failure.step, failure.link, failure.kernelMessage, failure.errno, failures);
   }

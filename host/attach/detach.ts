@@ -30,7 +30,7 @@ export function detach(options: DetachOptions = {}): Detachment {
     const failures = undoEntries(socket, undone, (left) => writeState({ ...state, pending, endpoints, journal: [...kept, ...left] }));
     if (failures.length > 0) throw new AttachError("detach", spec, failures.join("; "), null);
     if (kept.length === 0) removeState(state.namespace);
-    const detached = state.endpoints.filter((endpoint) => chosen(endpoint.name)).map((endpoint) => endpoint.name);
+    const detached = [...state.endpoints.map((endpoint) => endpoint.name), ...state.pending].filter(chosen);
     return { detached, alreadyClean };
   });
 }

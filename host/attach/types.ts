@@ -66,7 +66,7 @@ export interface Attachment {
 
 
 export interface Detachment {
-  /** The pod interfaces whose attachment was removed. */
+  /** The pod interfaces whose attachment was removed (an interrupted attach's included). */
   detached: string[];
   /** True when there was nothing to remove. */
   alreadyClean: boolean;

@@ -95,7 +95,7 @@ nothing attached it changes nothing and exits 0.
     if (typeof result === "number") return result;
     if (format === "json") io.out(JSON.stringify(result) + "\n");
     else if (result.alreadyClean) io.out("nothing attached: nothing changed\n");
-    else io.out(`detached: ${result.detached.join(", ") || "(leftover steps only)"}\n`);
+    else io.out(`detached: ${result.detached.join(", ")}\n`);
     return EXIT_OK;
   },
 };
