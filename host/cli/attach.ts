@@ -35,7 +35,12 @@ Attaching an attached namespace reports the existing attachment and changes noth
   --pci-path   the guest PCI path of an interface, for the agent messages
                e.g. --pci-path eth0=02/00
   --neighbors  which neighbours the agent is sent (default seed) e.g. --neighbors preseed-gateway
-  --format     text (default) or json e.g. --format json`,
+  --format     text (default) or json e.g. --format json
+
+Exit codes: 0 attached (or already attached); 2 the namespace or machine is in the way (a
+taken tap name, a missing device): the step, the link and the kernel's error are printed and
+everything this attach did is undone; 1 anything else. KATANET_ATTACH_FAIL_AFTER=K in the
+environment makes attach fail right after step K (a test seam; it is undone the same way).`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
