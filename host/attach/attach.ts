@@ -1,8 +1,10 @@
 // attach(): connect a pod's network namespace to a VM as Kata's xConnectVMNetwork does.
-// The scan (outside) says which endpoints there are and what the guest is told; then, in
-// one synchronous visit to the namespace, each endpoint's steps run through a journal
-// that is saved as it grows, and any failure undoes this attach's steps newest first.
+// All in one synchronous visit to the namespace, holding its lock: finish off an attach
+// that died part-way, scan (which endpoints, and what the guest is told), then run each
+// endpoint's steps through a journal that is saved as it grows; a failure undoes this
+// attach's steps newest first.
 import { listLinks } from "../apply/links.ts";
+import type { Conversion } from "../core.ts";
 import { inNamespace } from "../netlink/netns.ts";
 import { NetlinkSocket } from "../netlink/socket.ts";
 import { scan } from "../scan.ts";
@@ -11,7 +13,8 @@ import { namespaceIdentity } from "./identity.ts";
 import { Journal, undoEntries } from "./journal.ts";
 import { connectMacvtap } from "./macvtap.ts";
 import { planAttach, type PlannedEndpoint } from "./plan.ts";
-import { loadMessages, readState, removeState, storeMessages, writeState, type AttachState } from "./state.ts";
+import { withNamespaceLock } from "./lock.ts";
+import { loadMessages, readState, removeState, storeMessages, writeState, type AttachState, type NamespaceIdentity } from "./state.ts";
 import { connectTcFilter } from "./tcfilter.ts";
 import type { AttachedEndpoint, Attachment, AttachModel, AttachOptions } from "./types.ts";
 import { ATTACH_MODELS } from "./types.ts";
@@ -21,53 +24,57 @@ export const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 const MAX_QUEUES = 256;
 
 export function attach(options: AttachOptions = {}): Attachment {
-  const model = checkedModel(options.model ?? "default");
-  const queues = checkedQueues(options.queues ?? 0);
+  const checked = { ...options, model: checkedModel(options.model ?? "default"), queues: checkedQueues(options.queues ?? 0) };
   const spec = options.netns ?? OWN_NAMESPACE;
-  const conversion = scan({
-    netns: spec,
-    pciPaths: options.pciPaths,
-    keepGoing: true,
-    rules: options.neighbors ? [options.neighbors] : undefined,
-    dumpThread: false,
-  });
   return inNamespace(spec, () => {
     const socket = NetlinkSocket.open();
     try {
       const namespace = namespaceIdentity(spec, socket);
-      const state = finishInterruptedAttach(socket, readState(namespace));
-      const plan = planAttach(conversion, model, options.only, state?.endpoints ?? []);
-      const base: AttachState = state ?? { version: 1, namespace, pending: [], endpoints: [], skipped: [], messages: storeMessages(conversion.messages), journal: [] };
-      const attachment = (endpoints: AttachedEndpoint[], existing: boolean, steps: string[]): Attachment => ({
-        netns: namespace.path,
-        namespaceId: namespace.inode,
-        endpoints,
-        skipped: existing ? base.skipped : plan.skipped,
-        existing,
-        messages: existing ? loadMessages(base.messages) : conversion.messages,
-        steps,
+      return withNamespaceLock(namespace, () => {
+        // An attach that died part-way is undone before the scan, which must see the pod
+        // links as they were (their own MACs and addresses).
+        const state = finishInterruptedAttach(socket, readState(namespace));
+        const conversion = scan({ netns: spec, pciPaths: options.pciPaths, keepGoing: true, rules: options.neighbors ? [options.neighbors] : undefined, dumpThread: false });
+        return attachLocked(socket, namespace, state, conversion, checked);
       });
-      if (state && plan.connect.length === 0) return attachment(state.endpoints, true, []);
-      if (model === "none") {
-        const links = listLinks(socket);
-        const mtu = (name: string) => links.find((link) => link.name === name)?.mtu ?? 0;
-        return attachment(plan.connect.map((planned) => describe(planned, queues, mtu(planned.endpoint.name), null)), false, []);
-      }
-      const result = connectAll(socket, base, plan.connect, queues, options);
-      if (options.keepFds === false) result.journal.releaseAll();
-      const endpoints = options.keepFds === false ? result.endpoints.map(withoutFds) : result.endpoints;
-      return { ...attachment(endpoints, false, result.journal.newSteps), skipped: plan.skipped };
     } finally {
       socket.close();
     }
   });
 }
 
+type CheckedOptions = AttachOptions & { model: AttachModel; queues: number };
+
+function attachLocked(socket: NetlinkSocket, namespace: NamespaceIdentity, state: AttachState | null, conversion: Conversion, options: CheckedOptions): Attachment {
+  const { model, queues } = options;
+  const plan = planAttach(conversion, model, options.only, state?.endpoints ?? []);
+  const base: AttachState = state ?? { version: 1, namespace, pending: [], endpoints: [], skipped: plan.skipped, messages: storeMessages(conversion.messages), journal: [] };
+  const attachment = (endpoints: AttachedEndpoint[], existing: boolean, steps: string[]): Attachment => ({
+    netns: namespace.path,
+    namespaceId: namespace.inode,
+    endpoints,
+    skipped: existing ? base.skipped : plan.skipped,
+    existing,
+    messages: existing ? loadMessages(base.messages) : conversion.messages,
+    steps,
+  });
+  if (state && plan.connect.length === 0) return attachment(state.endpoints, true, []);
+  if (model === "none") {
+    const links = listLinks(socket);
+    const mtu = (name: string) => links.find((link) => link.name === name)?.mtu ?? 0;
+    return attachment(plan.connect.map((planned) => describe(planned, queues, mtu(planned.endpoint.name), null)), false, []);
+  }
+  const result = connectAll(socket, base, plan.connect, queues, options);
+  if (options.keepFds === false) result.journal.releaseAll();
+  const endpoints = options.keepFds === false ? result.endpoints.map(withoutFds) : result.endpoints;
+  return attachment(endpoints, false, result.journal.newSteps);
+}
+
 function connectAll(socket: NetlinkSocket, base: AttachState, planned: PlannedEndpoint[], queues: number, options: AttachOptions) {
   const pending = planned.map((item) => item.endpoint.name);
   const save = (journal: AttachState["journal"], endpoints = base.endpoints, stillPending = pending) =>
     writeState({ ...base, pending: stillPending, endpoints, journal: [...journal] });
-  const journal = new Journal(socket, { save, failAfterStep: options.failAfterStep }, [...base.journal]);
+  const journal = new Journal(socket, { save, afterStep: testSeams(options) }, [...base.journal]);
   const endpoints: AttachedEndpoint[] = [];
   try {
     const links = listLinks(socket);
@@ -80,12 +87,21 @@ function connectAll(socket: NetlinkSocket, base: AttachState, planned: PlannedEn
     }
   } catch (error) {
     const failures = journal.rollBack();
-    restore(base);
+    // Undos that failed stay recorded (as pending) for the next attach or detach to retry.
+    if (failures.length === 0) restore(base);
     const failure = error instanceof AttachError ? error : new AttachError("attach", "-", String(error), null);
     throw new AttachError(failure.step, failure.link, failure.kernelMessage, failure.errno, failures);
   }
   save(journal.entries, [...base.endpoints, ...endpoints.map(withoutFds)], []);
   return { journal, endpoints };
+}
+
+/** The hooks tests use: run `afterStep`, then fail after step `failAfterStep`. */
+function testSeams(options: AttachOptions) {
+  return (count: number, step: string, link: string) => {
+    options.afterStep?.(count, step);
+    if (count === options.failAfterStep) throw new AttachError(`after step ${count} (${step})`, link, "failure injected by the test seam", null);
+  };
 }
 
 /** The record as it was before this attach: the file removed if there was none. */

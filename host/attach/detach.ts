@@ -7,6 +7,7 @@ import { OWN_NAMESPACE } from "./attach.ts";
 import { AttachError } from "./errors.ts";
 import { namespaceIdentity } from "./identity.ts";
 import { undoEntries } from "./journal.ts";
+import { withNamespaceLock } from "./lock.ts";
 import { readState, removeState, writeState, type AttachState } from "./state.ts";
 import type { AttachedEndpoint, Detachment } from "./types.ts";
 
@@ -29,7 +30,7 @@ export function detach(options: DetachOptions = {}): Detachment {
     const failures = undoEntries(socket, undone, (left) => writeState({ ...state, pending, endpoints, journal: [...kept, ...left] }));
     if (failures.length > 0) throw new AttachError("detach", spec, failures.join("; "), null);
     if (kept.length === 0) removeState(state.namespace);
-    const detached = state.endpoints.filter((endpoint) => chosen(endpoint.name)).map((endpoint) => endpoint.name);
+    const detached = [...state.endpoints.map((endpoint) => endpoint.name), ...state.pending].filter(chosen);
     return { detached, alreadyClean };
   });
 }
@@ -43,7 +44,8 @@ function withState<T>(spec: string, use: (socket: NetlinkSocket, state: AttachSt
   return inNamespace(spec, () => {
     const socket = NetlinkSocket.open();
     try {
-      return use(socket, readState(namespaceIdentity(spec, socket)));
+      const namespace = namespaceIdentity(spec, socket);
+      return withNamespaceLock(namespace, () => use(socket, readState(namespace)));
     } finally {
       socket.close();
     }

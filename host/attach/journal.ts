@@ -3,7 +3,7 @@
 // it), so a failure, or a later detach from another process, undoes exactly what was done,
 // newest first.
 
-import { AttachError, stepFailure } from "./errors.ts";
+import { stepFailure } from "./errors.ts";
 import { describeUndo, runUndo, type Undo } from "./undo.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
 
@@ -30,8 +30,9 @@ export interface StepPlace {
 export interface JournalOptions {
   /** Called with every entry so far, after each change to the list. */
   save(entries: readonly JournalEntry[]): void;
-  /** Test seam: fail right after step number K (1-based) has been done and recorded. */
-  failAfterStep?: number;
+  /** Called after each step of this attach is done and recorded, with its 1-based number;
+   * what it throws fails the attach there (the test seams use this). */
+  afterStep?(count: number, step: string, link: string): void;
 }
 
 export class Journal {
@@ -64,10 +65,7 @@ export class Journal {
     if (outcome?.release) this.releases.push(outcome.release);
     if (outcome?.undo) entry.undo = outcome.undo;
     if (!undoRecordedFirst) this.record(entry);
-    const done = this.entries.length - this.firstNewEntry;
-    if (done === this.options.failAfterStep) {
-      throw new AttachError(`after step ${done} (${step})`, link, "failure injected by the test seam", null);
-    }
+    this.options.afterStep?.(this.entries.length - this.firstNewEntry, step, link);
   }
 
   /** Closes the descriptors the steps opened (the changes themselves stay). */

@@ -12,6 +12,7 @@ import { isAlreadyGone, isAlreadyThere } from "./errors.ts";
 import { macBytes } from "./mac.ts";
 import { refuseTakenName } from "./tap.ts";
 import { on, openPerQueue, openVhost, tapName, type EndpointWork, type VmSide } from "./work.ts";
+import type { LinkRef } from "./undo.ts";
 
 /** Kata's txqlen for a macvtap whose parent has none. */
 const DEFAULT_TXQLEN = 1500;
@@ -25,8 +26,28 @@ const INDEX_ATTEMPTS = 128;
 export function connectMacvtap(work: EndpointWork, guestMac: string): VmSide {
   const name = tapName(work.index);
   const pod = { index: work.link.index, name: work.link.name };
-  const tapIndex = createMacvtap(work, name);
-  const tap = { index: tapIndex, name };
+  const tap = { index: createMacvtap(work, name), name };
+  handOverMac(work, pod, tap, guestMac);
+  work.journal.perform(on(work, name), `set ${name} up`, () => work.socket.request(setLinkRequest(tap.index, { up: true })));
+  handOverAddresses(work, pod);
+  if (!work.link.up) {
+    work.journal.perform(on(work, pod.name), `set ${pod.name} up`, () => {
+      work.socket.request(setLinkRequest(pod.index, { up: true }));
+      return { undo: { action: "set-down", ...pod } };
+    });
+  }
+  const devicePath = `/dev/tap${tap.index}`;
+  openPerQueue(work, devicePath, name, work.vmFds);
+  openVhost(work);
+  return { tapName: name, tapIndex: tap.index, devicePath };
+}
+
+/**
+ * The guest's MAC moves to the macvtap and the pod link takes a private one. A MAC change
+ * flushes the link's neighbours, permanent ones too, so they are saved first; their undo
+ * runs after the MAC's, newest first.
+ */
+function handOverMac(work: EndpointWork, pod: LinkRef, tap: LinkRef, guestMac: string): void {
   work.journal.perform(on(work, pod.name), `save ${pod.name} permanent neighbours`, () => ({
     undo: { action: "restore-neighbours", ...pod, neighbours: savePermanentNeighbours(work.socket, pod.index) },
   }));
@@ -37,8 +58,11 @@ export function connectMacvtap(work: EndpointWork, guestMac: string): VmSide {
     () => work.socket.request(setLinkAddressRequest(pod.index, macBytes(privateMac))),
     { action: "restore-mac", ...pod, mac: guestMac },
   );
-  work.journal.perform(on(work, name), `set ${name} MAC to ${guestMac}`, () => work.socket.request(setLinkAddressRequest(tapIndex, macBytes(guestMac))));
-  work.journal.perform(on(work, name), `set ${name} up`, () => work.socket.request(setLinkRequest(tap.index, { up: true })));
+  work.journal.perform(on(work, tap.name), `set ${tap.name} MAC to ${guestMac}`, () => work.socket.request(setLinkAddressRequest(tap.index, macBytes(guestMac))));
+}
+
+/** The guest owns the addresses now: they leave the pod link (with them, the kernel drops its routes). */
+function handOverAddresses(work: EndpointWork, pod: LinkRef): void {
   let saved: SavedAddresses = { addresses: [], routes: [] };
   work.journal.perform(on(work, pod.name), `save ${pod.name} addresses and routes`, () => void (saved = saveAddresses(work.socket, pod.index)));
   work.journal.perform(
@@ -47,16 +71,6 @@ export function connectMacvtap(work: EndpointWork, guestMac: string): VmSide {
     () => removeAddresses(work.socket, saved, isAlreadyGone),
     { action: "restore-addresses", ...pod, saved },
   );
-  if (!work.link.up) {
-    work.journal.perform(on(work, pod.name), `set ${pod.name} up`, () => {
-      work.socket.request(setLinkRequest(pod.index, { up: true }));
-      return { undo: { action: "set-down", ...pod } };
-    });
-  }
-  const devicePath = `/dev/tap${tapIndex}`;
-  openPerQueue(work, devicePath, name, work.vmFds);
-  openVhost(work);
-  return { tapName: name, tapIndex, devicePath };
 }
 
 function createMacvtap(work: EndpointWork, name: string): number {

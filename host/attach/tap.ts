@@ -1,5 +1,5 @@
 // tcfilter's tap: a persistent tap<i>_kata made through /dev/net/tun with Kata's flags,
-// one descriptor per queue (IFF_MULTI_QUEUE when queues ≥ 1), then the pod link's MTU and up.
+// one descriptor per queue (IFF_MULTI_QUEUE when queues ≥ 1); then the pod link's MTU, up.
 import { listLinks } from "../apply/links.ts";
 import { setLinkRequest } from "../apply/requests.ts";
 import { IFF_MULTI_QUEUE, makeTapPersistent, openTapQueue, VM_TAP_FLAGS } from "../netlink/tun.ts";
@@ -13,7 +13,7 @@ export function tapFlags(queues: number): number {
   return queues > 0 ? VM_TAP_FLAGS | IFF_MULTI_QUEUE : VM_TAP_FLAGS;
 }
 
-/** Creates the tap and returns its ifindex. */
+/** Creates the tap with its queues and returns its ifindex. */
 export function createTap(work: EndpointWork, name: string): number {
   const flags = tapFlags(work.queues);
   let index = 0;
@@ -38,9 +38,13 @@ export function createTap(work: EndpointWork, name: string): number {
       return { release: () => closeListed(work.vmFds, fd) };
     });
   }
+  return index;
+}
+
+/** The pod link's MTU on the tap, and the tap up. */
+export function bringTapUp(work: EndpointWork, name: string, index: number): void {
   work.journal.perform(on(work, name), `set ${name} MTU ${work.link.mtu}`, () => work.socket.request(setLinkRequest(index, { mtu: work.link.mtu })));
   work.journal.perform(on(work, name), `set ${name} up`, () => work.socket.request(setLinkRequest(index, { up: true })));
-  return index;
 }
 
 /** A link already named like the tap is someone else's: fail before touching anything. */

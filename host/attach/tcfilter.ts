@@ -3,8 +3,9 @@
 import { addIngressQdiscRequest, addRedirectFilterRequest } from "../netlink/tc.ts";
 import { NetlinkError } from "../netlink/socket.ts";
 import { Errno } from "../netlink/errno.ts";
-import { createTap } from "./tap.ts";
+import { bringTapUp, createTap } from "./tap.ts";
 import { on, openVhost, tapName, type EndpointWork, type VmSide } from "./work.ts";
+import type { LinkRef } from "./undo.ts";
 
 const QDISC_ATTEMPTS = 5;
 const QDISC_RETRY_MS = 10;
@@ -13,6 +14,7 @@ export function connectTcFilter(work: EndpointWork): VmSide {
   const name = tapName(work.index);
   const tapIndex = createTap(work, name);
   openVhost(work);
+  bringTapUp(work, name, tapIndex);
   const pod = { index: work.link.index, name: work.link.name };
   const tap = { index: tapIndex, name };
   addIngressQdisc(work, tap);
@@ -20,11 +22,6 @@ export function connectTcFilter(work: EndpointWork): VmSide {
   redirect(work, pod, tap);
   redirect(work, tap, pod);
   return { tapName: name, tapIndex, devicePath: null };
-}
-
-interface LinkRef {
-  index: number;
-  name: string;
 }
 
 function addIngressQdisc(work: EndpointWork, link: LinkRef): void {

@@ -21,6 +21,8 @@ export interface AttachOptions {
   neighbors?: NeighbourRule;
   /** Test seam: fail right after step K (1-based) of this attach, which is then rolled back. */
   failAfterStep?: number;
+  /** Test seam: called after each step is done and recorded (a test kills the process there). */
+  afterStep?: (count: number, step: string) => void;
 }
 
 export interface AttachedEndpoint {
@@ -64,7 +66,7 @@ export interface Attachment {
 
 
 export interface Detachment {
-  /** The pod interfaces whose attachment was removed. */
+  /** The pod interfaces whose attachment was removed (an interrupted attach's included). */
   detached: string[];
   /** True when there was nothing to remove. */
   alreadyClean: boolean;

@@ -13,20 +13,20 @@ import { recreate, type SavedAddresses } from "./addresses.ts";
 import { isAlreadyGone, isAlreadyThere } from "./errors.ts";
 import { macBytes } from "./mac.ts";
 
-interface OnLink {
-  /** The link's ifindex and name when the change was made. */
+/** A link as a change found it: its ifindex and name then. */
+export interface LinkRef {
   index: number;
   name: string;
 }
 
 export type Undo =
-  | ({ action: "delete-link" } & OnLink)
-  | ({ action: "delete-ingress-qdisc" } & OnLink)
-  | ({ action: "delete-redirect-filter" } & OnLink)
-  | ({ action: "restore-mac"; mac: string } & OnLink)
-  | ({ action: "restore-addresses"; saved: SavedAddresses } & OnLink)
-  | ({ action: "restore-neighbours"; neighbours: string[] } & OnLink)
-  | ({ action: "set-down" } & OnLink);
+  | ({ action: "delete-link" } & LinkRef)
+  | ({ action: "delete-ingress-qdisc" } & LinkRef)
+  | ({ action: "delete-redirect-filter" } & LinkRef)
+  | ({ action: "restore-mac"; mac: string } & LinkRef)
+  | ({ action: "restore-addresses"; saved: SavedAddresses } & LinkRef)
+  | ({ action: "restore-neighbours"; neighbours: string[] } & LinkRef)
+  | ({ action: "set-down" } & LinkRef);
 
 /** What the undo does, in words, for errors and reports. */
 export function describeUndo(undo: Undo): string {

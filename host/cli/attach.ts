@@ -42,7 +42,12 @@ Attaching an attached namespace reports the existing attachment and changes noth
                that go; one JSON line per change ({"event":"attached"|"detached"|"skipped"|
                "failed",...}), the first ones for what is attached at the start. SIGINT or
                SIGTERM stops following and leaves the attachments
-  --detach-on-exit  with --follow: detach everything when stopped`,
+  --detach-on-exit  with --follow: detach everything when stopped
+
+Exit codes: 0 attached (or already attached); 2 the namespace or machine is in the way (a
+taken tap name, a missing device): the step, the link and the kernel's error are printed and
+everything this attach did is undone; 1 anything else. KATANET_ATTACH_FAIL_AFTER=K in the
+environment makes attach fail right after step K (a test seam; it is undone the same way).`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -110,7 +115,7 @@ nothing attached it changes nothing and exits 0.
     if (typeof result === "number") return result;
     if (format === "json") io.out(JSON.stringify(result) + "\n");
     else if (result.alreadyClean) io.out("nothing attached: nothing changed\n");
-    else io.out(`detached: ${result.detached.join(", ") || "(leftover steps only)"}\n`);
+    else io.out(`detached: ${result.detached.join(", ")}\n`);
     return EXIT_OK;
   },
 };

@@ -2,6 +2,7 @@
 // agent, `none` creating nothing, repeats exiting 0, and the descriptors closed.
 
 import assert from "node:assert/strict";
+import process from "node:process";
 import { after, afterEach, describe, it } from "node:test";
 import { main } from "../../host/cli.ts";
 import type { CliIO } from "../../host/cli/command.ts";
@@ -58,6 +59,20 @@ describe("katanet attach / detach", { skip }, () => {
     const { exit, out } = await katanet("attach", "--netns", pod.namespace, "--model", "none");
     assert.equal(exit, 0);
     assert.match(out, /eth0 \(virtual\) model none: nothing created, the VM shares the host network/);
+    assert.deepEqual(namespacePicture(pod.namespace), before);
+  });
+
+  it("KATANET_ATTACH_FAIL_AFTER=K fails after step K, exit 1, and leaves the namespace as it was", async () => {
+    pod = createPod();
+    const before = namespacePicture(pod.namespace);
+    process.env.KATANET_ATTACH_FAIL_AFTER = "2";
+    try {
+      const { exit, out, err } = await katanet("attach", "--netns", pod.namespace);
+      assert.deepEqual({ exit, out }, { exit: 1, out: "" });
+      assert.equal(err, 'katanet attach: step "after step 2 (set tap0_kata MTU 1400)" on tap0_kata failed: failure injected by the test seam\n');
+    } finally {
+      delete process.env.KATANET_ATTACH_FAIL_AFTER;
+    }
     assert.deepEqual(namespacePicture(pod.namespace), before);
   });
 

@@ -40,6 +40,14 @@ describe("attach --model macvtap", { skip }, () => {
     assert.deepEqual(veth.addr_info, []);
   });
 
+  it("gives the macvtap Kata's txqlen of 1500 when the veth has none", () => {
+    pod = createPod();
+    ip(["-n", pod.namespace, "link", "set", "eth0", "txqlen", "0"]);
+    attach({ netns: pod.namespace, model: "macvtap", keepFds: false });
+    const [tap] = JSON.parse(ip(["-j", "-n", pod.namespace, "link", "show", "tap0_kata"]));
+    assert.equal(tap.txqlen, 1500);
+  });
+
   it("carries a frame from the veth's peer to /dev/tap<ifindex>, and one back", () => {
     pod = createPod();
     const [endpoint] = attach({ netns: pod.namespace, model: "macvtap", keepFds: false }).endpoints;

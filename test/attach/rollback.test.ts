@@ -51,18 +51,43 @@ describe("attach rolls back", { skip }, () => {
     assert.deepEqual(detach({ netns: pod.namespace }), { detached: ["eth0"], alreadyClean: false });
     assert.deepEqual(namespacePicture(pod.namespace), before);
   });
+
+  it("an attacher killed after any step is rolled back by the next detach, or by the next attach", async () => {
+    pod = createPod();
+    const before = namespacePicture(pod.namespace);
+    const { steps } = attach({ netns: pod.namespace, model: "macvtap", queues: 2, keepFds: false });
+    detach({ netns: pod.namespace });
+    for (let step = 1; step <= steps.length; step++) {
+      const child = attachInChild(pod.namespace, step);
+      const signal = await new Promise((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+      assert.equal(signal, "SIGKILL", `the child died after step ${step}`);
+      if (step % 2 === 1) {
+        detach({ netns: pod.namespace });
+      } else {
+        assert.equal(attach({ netns: pod.namespace, model: "macvtap", keepFds: false }).existing, false, "the next attach starts over");
+        detach({ netns: pod.namespace });
+      }
+      assert.deepEqual(namespacePicture(pod.namespace), before, `after a kill following step ${step} (${steps[step - 1]})`);
+    }
+  });
 });
 
 /** A step's text without what differs between runs: the private MAC, the macvtap's ifindex. */
 const unrandom = (step: string) => step.replace(/MAC to \S+|\/dev\/tap\d+/g, "(random)");
 
-/** A process that attaches with the macvtap model, keeps its descriptors, says so, and waits. */
-function attachInChild(namespace: string) {
+/**
+ * A process that attaches with the macvtap model and keeps its descriptors. With
+ * `killAfterStep` it kills itself (SIGKILL) right after that step; otherwise it prints
+ * "attached" and waits to be killed.
+ */
+function attachInChild(namespace: string, killAfterStep?: number) {
   const isDeno = "Deno" in globalThis;
   const module = new URL(`../../host/attach/index.${isDeno ? "ts" : "js"}`, import.meta.url).href;
   const code =
     `const { attach } = await import(${JSON.stringify(module)});` +
-    `attach({ netns: ${JSON.stringify(namespace)}, model: "macvtap", queues: 2 });` +
+    `const process = (await import("node:process")).default;` +
+    `const afterStep = (count) => { if (count === ${killAfterStep ?? -1}) process.kill(process.pid, "SIGKILL"); };` +
+    `attach({ netns: ${JSON.stringify(namespace)}, model: "macvtap", queues: 2, afterStep });` +
     `console.log("attached"); setInterval(() => {}, 1000);`;
   const args = isDeno ? ["eval", code] : ["--input-type=module", "-e", code];
   return spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
