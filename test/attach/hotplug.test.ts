@@ -99,6 +99,10 @@ describe("EndpointFollower", { skip: namespaceTestsSkip() }, () => {
     }
     assert.deepEqual(linkNames(namespace), ["lo", "tap0_kata", "veth0"], "stop() leaves the attachment");
     assert.equal(events.length, 3);
+
+    const later: HotplugEvent[] = [];
+    new EndpointFollower({ netns: namespace, onEvent: (event) => later.push(event) }).stop();
+    assert.deepEqual(later.map((event) => [event.event, event.name, "existing" in event && event.existing]), [["attached", "veth0", true]]);
     detach({ netns: namespace });
   });
 
