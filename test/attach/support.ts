@@ -29,6 +29,9 @@ export function createPod(options: { podUp?: boolean } = {}): Pod {
   try {
     ip(["netns", "add", namespace]);
     ip(["netns", "add", peer]);
+    // Links made later (the taps) get no IPv6 link-local address: its duplicate address
+    // detection would keep changing what two pictures of an attached namespace show.
+    ip(["netns", "exec", namespace, "sysctl", "-q", "-w", "net.ipv6.conf.default.addr_gen_mode=1"]);
     ipBatch(namespace, [
       "link set lo up",
       `link add eth0 address ${POD_MAC} type veth peer name p0 address ${PEER_MAC} netns ${peer}`,
@@ -52,7 +55,7 @@ export function createPod(options: { podUp?: boolean } = {}): Pod {
 }
 
 /** Everything attach may touch, as iproute2 prints it. */
-export function namespacePicture(namespace: string): Record<string, unknown> {
+function rawPicture(namespace: string): Record<string, unknown> {
   const json = (command: string, args: string[]) => JSON.parse(execFileSync(command, ["-j", "-n", namespace, ...args], { encoding: "utf8" }) || "[]");
   const links = json("ip", ["link", "show"]) as { ifname: string }[];
   return {
@@ -66,13 +69,16 @@ export function namespacePicture(namespace: string): Record<string, unknown> {
   };
 }
 
-/** The picture once the kernel's deferred link-state work (carrier after a tap's last
- * descriptor closed) has run: two pictures a moment apart agree. */
-export function settledPicture(namespace: string): Record<string, unknown> {
-  let last = JSON.stringify(namespacePicture(namespace));
-  for (let attempt = 0; attempt < 20; attempt++) {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    const now = JSON.stringify(namespacePicture(namespace));
+/**
+ * Everything attach may touch, as iproute2 prints it, once the kernel's deferred link-state
+ * work has run (carrier and operstate follow a peer or a tap's last descriptor a moment
+ * later): two pictures a moment apart agree.
+ */
+export function namespacePicture(namespace: string): Record<string, unknown> {
+  let last = JSON.stringify(rawPicture(namespace));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    const now = JSON.stringify(rawPicture(namespace));
     if (now === last) break;
     last = now;
   }

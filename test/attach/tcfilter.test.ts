@@ -10,7 +10,7 @@ import { inNamespace } from "../../host/netlink/netns.ts";
 import { openTapQueue } from "../../host/netlink/tun.ts";
 import { assertCleanState, ip, namespaceTestsSkip } from "../support/netns.ts";
 import {
-  awaitMarker, closeAll, createPod, fromDevice, fromSocket, namespacePicture, packetSocket, settledPicture, PEER_MAC, POD_MAC, sendPacket, testFrame, writeFromVm, type Pod,
+  awaitMarker, closeAll, createPod, fromDevice, fromSocket, namespacePicture, packetSocket, PEER_MAC, POD_MAC, sendPacket, testFrame, writeFromVm, type Pod,
 } from "./support.ts";
 
 const skip = namespaceTestsSkip();
@@ -92,13 +92,13 @@ describe("attach --model tcfilter", { skip }, () => {
   it("attach twice reports the existing attachment; detach twice changes nothing", () => {
     pod = createPod();
     const first = attach({ netns: pod.namespace, keepFds: false });
-    const attached = settledPicture(pod.namespace);
+    const attached = namespacePicture(pod.namespace);
     const second = attach({ netns: pod.namespace, keepFds: false });
     assert.equal(second.existing, true);
     assert.deepEqual(second.steps, []);
     assert.deepEqual(second.endpoints, first.endpoints);
     assert.deepEqual(second.messages, first.messages);
-    assert.deepEqual(settledPicture(pod.namespace), attached);
+    assert.deepEqual(namespacePicture(pod.namespace), attached);
     detach({ netns: pod.namespace });
     const detached = namespacePicture(pod.namespace);
     assert.deepEqual(detach({ netns: pod.namespace }), { detached: [], alreadyClean: true });
