@@ -10,15 +10,24 @@ export interface Libc {
   socket(domain: number, type: number, protocol: number): number;
   bind(fd: number, address: Uint8Array): number;
   setsockopt(fd: number, level: number, option: number, value: Uint8Array): number;
+  /** `length` holds the socklen_t in and out (4 bytes, host order). */
+  getsockopt(fd: number, level: number, option: number, into: Uint8Array, length: Uint8Array): number;
   sendto(fd: number, data: Uint8Array, flags: number, address: Uint8Array): number;
   /** Receives into `into` itself (no copy); the result may exceed its length with MSG_TRUNC. */
   recv(fd: number, into: Uint8Array, flags: number): number;
+  /** For character devices (tap queues), which recv() refuses. */
+  read(fd: number, into: Uint8Array): number;
+  write(fd: number, data: Uint8Array): number;
   /** `path` is NUL-terminated. */
   open(path: Uint8Array, flags: number): number;
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
   ioctl(fd: number, request: number, argument: Uint8Array): number;
   readlink(path: Uint8Array, into: Uint8Array): number;
+  unshare(flags: number): number;
+  /** Strings are NUL-terminated; null passes a null pointer. */
+  mount(source: Uint8Array | null, target: Uint8Array, fstype: Uint8Array | null, flags: number): number;
+  umount2(target: Uint8Array, flags: number): number;
   /** Address of the first byte of `bytes`, for structs that carry pointers (ifreq.ifr_data). */
   addressOf(bytes: Uint8Array): bigint;
   errno(): number;
@@ -41,6 +50,8 @@ export class SysError extends Error {
 }
 
 const O_RDONLY = 0;
+const O_RDWR = 2;
+const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
 const PATH_MAX = 4096;
 const textEncoder = new TextEncoder();
@@ -72,6 +83,15 @@ export class Sys {
     this.setsockopt(fd, level, option, cell);
   }
 
+  /** An option's value; its bytes, as many as the kernel wrote. */
+  getsockopt(fd: number, level: number, option: number, size: number): Uint8Array {
+    const into = new Uint8Array(size);
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setUint32(0, size, true);
+    this.checked("getsockopt", `fd ${fd}, level ${level}, option ${option}`, () => this.libc.getsockopt(fd, level, option, into, length));
+    return into.subarray(0, new DataView(length.buffer).getUint32(0, true));
+  }
+
   sendto(fd: number, data: Uint8Array, flags: number, address: Uint8Array): number {
     return this.checked("sendto", `fd ${fd}, ${data.length} bytes`, () => this.libc.sendto(fd, data, flags, address));
   }
@@ -97,6 +117,26 @@ export class Sys {
     return this.checked("open", path, () => this.libc.open(encoded, O_RDONLY | O_CLOEXEC));
   }
 
+  /** Opens a device read-write and close-on-exec (/dev/net/tun, /dev/tapN, /dev/vhost-net),
+   * non-blocking when asked so a reader can stop instead of waiting forever. */
+  openReadWrite(path: string, options: { nonBlocking?: boolean } = {}): number {
+    const encoded = cString(path);
+    const flags = O_RDWR | O_CLOEXEC | (options.nonBlocking ? O_NONBLOCK : 0);
+    return this.checked("open", path, () => this.libc.open(encoded, flags));
+  }
+
+  write(fd: number, data: Uint8Array): number {
+    return this.checked("write", `fd ${fd}, ${data.length} bytes`, () => this.libc.write(fd, data));
+  }
+
+  /** A read on a non-blocking descriptor: -1 when nothing is waiting (EAGAIN). */
+  tryRead(fd: number, into: Uint8Array): number {
+    const result = this.uninterrupted(() => this.libc.read(fd, into));
+    if (result === -Errno.EAGAIN) return -1;
+    if (result < 0) this.fail("read", `fd ${fd}`, -result);
+    return result;
+  }
+
   /** Never retried on EINTR: on Linux the descriptor is gone either way. */
   close(fd: number): void {
     if (this.libc.close(fd) < 0) this.fail("close", `fd ${fd}`, this.libc.errno());
@@ -120,6 +160,21 @@ export class Sys {
     const into = new Uint8Array(PATH_MAX);
     const length = this.checked("readlink", path, () => this.libc.readlink(encoded, into));
     return textDecoder.decode(into.subarray(0, length));
+  }
+
+  unshare(flags: number): void {
+    this.checked("unshare", `0x${flags.toString(16)}`, () => this.libc.unshare(flags));
+  }
+
+  /** mount(2) without data; `source` and `fstype` may be null, as for a propagation change. */
+  mount(source: string | null, target: string, fstype: string | null, flags: number): void {
+    const encoded = [source, target, fstype].map((text) => (text === null ? null : cString(text)));
+    this.checked("mount", `${source ?? "none"} on ${target}`, () => this.libc.mount(encoded[0], encoded[1]!, encoded[2], flags));
+  }
+
+  umount2(target: string, flags: number): void {
+    const encoded = cString(target);
+    this.checked("umount2", target, () => this.libc.umount2(encoded, flags));
   }
 
   addressOf(bytes: Uint8Array): bigint {

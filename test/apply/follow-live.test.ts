@@ -12,6 +12,7 @@ import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { packageFile } from "../../host/paths.ts";
 import { serve, type Server } from "../../host/serve/server.ts";
+import { stopChild } from "../support/processes.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ip, ipBatch, namespaceTestsSkip, waitForSettledNamespace } from "../support/netns.ts";
 import { buildMirror, comparable, extraLinkLocal, seedMessages, type Mirror } from "./support.ts";
 
@@ -19,7 +20,6 @@ const CLI = packageFile("dist", "host", "cli.js");
 const MAC = "02:00:00:00:dd:01";
 const CONVERGENCE_DEADLINE_MS = 5000;
 const POLL_INTERVAL_MS = 20;
-const EXIT_GRACE_MS = 5000;
 
 /** A's and B's scans, reduced to what apply must reproduce (see comparable in support.ts). */
 function scansOf(a: string, b: string) {
@@ -54,19 +54,6 @@ function startFollow(url: string, namespace: string): Follow {
   child.stderr!.setEncoding("utf8").on("data", (text: string) => (output.stderr += text));
   const exited = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   return { child, output, exited };
-}
-
-/** Asks the follower to stop as a user would (SIGTERM); kills it if it does not exit in time.
- * The signal goes through process.kill, not child.kill: Deno's child.kill records the signal
- * as the cause of exit even when the child catches it and exits 0. */
-async function stopFollow(follow: Follow) {
-  if (follow.child.exitCode === null && follow.child.signalCode === null) process.kill(follow.child.pid!, "SIGTERM");
-  const timer = setTimeout(() => follow.child.kill("SIGKILL"), EXIT_GRACE_MS);
-  try {
-    return await follow.exited;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe("katanet follow against a live katanet serve", { skip: namespaceTestsSkip() }, () => {
@@ -110,13 +97,13 @@ describe("katanet follow against a live katanet serve", { skip: namespaceTestsSk
       assert.doesNotMatch(ip(["-n", mirror.namespace, "addr", "show", "eth0"]), /inet 10\.0\.0\.2\//);
       assert.match(ip(["-n", mirror.namespace, "route"]), /^10\.9\.0\.0\/16 via 10\.0\.0\.1 dev eth0 mtu 1400/m);
 
-      const { code, signal } = await stopFollow(follow);
+      const { code, signal } = await stopChild(follow.child, follow.exited, "SIGTERM");
       assert.deepEqual({ code, signal }, { code: 0, signal: null }, follow.output.stderr);
       assert.equal(follow.output.stderr, "");
       assert.match(follow.output.stdout, /^snapshot \d+: \d+ writes applied, 0 skipped\n/);
       assert.doesNotMatch(follow.output.stdout, /failed/);
     } finally {
-      if (follow) await stopFollow(follow);
+      if (follow) await stopChild(follow.child, follow.exited, "SIGTERM");
       await server?.close();
       mirror?.delete();
       deleteNamespaces(...created);

@@ -17,7 +17,12 @@ export interface BadInput {
   /** Needs root and iproute2: a namespace is made for it, named by NS in args, and the
    * command runs as root or as the unprivileged user nobody. */
   namespace?: "as-root" | "as-nobody";
+  /** \`ip -batch\` lines run in that namespace first. */
+  setup?: string[];
 }
+
+/** A pod link Kata would connect: eth0 with an address, up (its veth peer has none). */
+const POD_LINK = ["link add eth0 type veth peer name eth1", "addr add 10.30.0.2/24 dev eth0", "link set eth0 up"];
 
 const EMPTY_NETLINK = { links: [], addrs: [], routes: [], neighs: [] };
 
@@ -46,6 +51,31 @@ function editedCapture(edit: (capture: { netlink: Record<string, string[]>; pciP
 }
 
 export const CATALOGUE: BadInput[] = [
+  // ---- attach and detach ----
+  { kind: "unknown attach model", args: ["attach", "--model", "bogus"], exit: 2, stderr: 'katanet attach: --model must be tcfilter, macvtap, none or default, not "bogus"' },
+  { kind: "queue count not a number", args: ["attach", "--queues", "x"], exit: 2, stderr: 'katanet attach: --queues must be a whole number from 0 to 256, not "x"' },
+  { kind: "attach a namespace that does not exist", args: ["attach", "--netns", "katanet-no-such-ns"], exit: 2, stderr: 'katanet attach: no network namespace named "katanet-no-such-ns" (looked for /var/run/netns/katanet-no-such-ns)' },
+  { kind: "follow without a namespace", args: ["attach", "--follow"], exit: 2, stderr: "katanet attach: --follow needs --netns" },
+  { kind: "follow with model none", args: ["attach", "--follow", "--netns", "x", "--model", "none"], exit: 2, stderr: "katanet attach: --follow has nothing to follow with --model none (nothing is created)" },
+  { kind: "detach-on-exit without follow", args: ["attach", "--detach-on-exit"], exit: 2, stderr: "katanet attach: --detach-on-exit goes with --follow" },
+  { kind: "follow a namespace that does not exist", args: ["attach", "--follow", "--netns", "katanet-no-such-ns"], exit: 2, stderr: 'katanet attach: no network namespace named "katanet-no-such-ns" (looked for /var/run/netns/katanet-no-such-ns)' },
+  { kind: "detach a namespace that does not exist", args: ["detach", "--netns", "katanet-no-such-ns"], exit: 2, stderr: 'katanet detach: no network namespace named "katanet-no-such-ns" (looked for /var/run/netns/katanet-no-such-ns)' },
+  {
+    kind: "attach --vhost without /dev/vhost-net",
+    args: ["attach", "--netns", "NS", "--vhost"],
+    namespace: "as-root",
+    setup: POD_LINK,
+    exit: 2,
+    stderr: 'katanet attach: step "open /dev/vhost-net (queue 1)" on eth0 failed: open(/dev/vhost-net) failed: ENOENT (No such file or directory)',
+  },
+  {
+    kind: "tap name taken by another link",
+    args: ["attach", "--netns", "NS"],
+    namespace: "as-root",
+    setup: [...POD_LINK, "link add tap0_kata type bridge"],
+    exit: 2,
+    stderr: 'katanet attach: step "create tap tap0_kata" on tap0_kata failed: EEXIST (File exists): a link named tap0_kata already exists in the namespace',
+  },
   // ---- command line ----
   { kind: "no command", args: [], exit: 2, stderr: "" },
   { kind: "unknown command", args: ["bogus"], exit: 2, stderr: 'katanet: unknown command "bogus"' },

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageFile } from "../../host/paths.ts";
-import { assertCleanState, createNamespace, deleteNamespaces, namespaceTestsUnavailable } from "../support/netns.ts";
+import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsUnavailable } from "../support/netns.ts";
 import { CATALOGUE, markdownCell, type BadInput } from "./catalogue.ts";
 
 const CLI = packageFile("dist", "host", "cli.js");
@@ -20,6 +20,7 @@ function run(row: BadInput, index: number): { exit: number | null; stderr: strin
   if (row.file !== undefined) writeFileSync(file, row.file);
   const namespace = row.namespace ? createNamespace() : "";
   try {
+    if (row.setup) ipBatch(namespace, row.setup);
     const args = row.args.map((arg) => arg.replace("FILE", file).replace(/^NS$/, namespace));
     const command = row.namespace === "as-nobody"
       ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, ...args]

@@ -1,0 +1,96 @@
+// What detach needs, kept in a file a fresh process finds: /run/katanet/attach/<inode>.json,
+// named by the network namespace's inode. Inodes are reused once a namespace is gone, so
+// the file also holds the namespace's cookie (SO_NETNS_COOKIE, never reused while the
+// machine runs): a file whose cookie differs belongs to a namespace that no longer exists
+// and is discarded. Written whole to a temporary file and renamed over the old one, so a
+// crash leaves either the previous record or the new one, never half of one.
+// Why a file and not the namespace itself: the saved addresses and routes do not fit in
+// any attribute a link can carry (an ifalias holds 256 bytes).
+
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { Buffer } from "node:buffer";
+import process from "node:process";
+import type { AgentMessages, NeighbourRule } from "../core.ts";
+import type { JournalEntry } from "./journal.ts";
+import type { AttachedEndpoint, SkippedEndpoint } from "./types.ts";
+
+export const STATE_DIRECTORY = "/run/katanet/attach";
+const VERSION = 1;
+
+export interface NamespaceIdentity {
+  /** The namespace file as given, resolved. */
+  path: string;
+  inode: string;
+  cookie: string;
+}
+
+export interface AttachState {
+  version: number;
+  namespace: NamespaceIdentity;
+  /** The endpoints an attach is connecting right now: if that attach dies, the next one
+   * (or detach) rolls their steps back instead of reporting them. */
+  pending: string[];
+  endpoints: AttachedEndpoint[];
+  skipped: SkippedEndpoint[];
+  /** Agent messages by neighbour rule, each message in base64. */
+  messages: Partial<Record<NeighbourRule, StoredMessages>>;
+  journal: JournalEntry[];
+}
+
+type StoredMessages = { [K in keyof AgentMessages]: AgentMessages[K] extends Uint8Array[] ? string[] : string };
+
+export function statePath(inode: string): string {
+  return `${STATE_DIRECTORY}/${inode}.json`;
+}
+
+/** The namespace's record, or null when there is none or it belongs to a namespace gone since. */
+export function readState(namespace: NamespaceIdentity): AttachState | null {
+  let text: string;
+  try {
+    text = readFileSync(statePath(namespace.inode), "utf8");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return null;
+    throw error;
+  }
+  const state = JSON.parse(text) as AttachState;
+  if (state.version !== VERSION || state.namespace.cookie !== namespace.cookie) {
+    removeState(namespace);
+    return null;
+  }
+  return state;
+}
+
+export function writeState(state: AttachState): void {
+  mkdirSync(STATE_DIRECTORY, { recursive: true, mode: 0o700 });
+  const path = statePath(state.namespace.inode);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ ...state, version: VERSION }, null, 1), { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+export function removeState(namespace: NamespaceIdentity): void {
+  rmSync(statePath(namespace.inode), { force: true });
+}
+
+export function storeMessages(messages: Partial<Record<NeighbourRule, AgentMessages>>): AttachState["messages"] {
+  const stored: AttachState["messages"] = {};
+  for (const [rule, set] of Object.entries(messages) as [NeighbourRule, AgentMessages][]) {
+    stored[rule] = Object.fromEntries(
+      Object.entries(set).map(([key, value]) => [key, Array.isArray(value) ? value.map(base64) : base64(value)]),
+    ) as StoredMessages;
+  }
+  return stored;
+}
+
+export function loadMessages(stored: AttachState["messages"]): Partial<Record<NeighbourRule, AgentMessages>> {
+  const messages: Partial<Record<NeighbourRule, AgentMessages>> = {};
+  for (const [rule, set] of Object.entries(stored) as [NeighbourRule, StoredMessages][]) {
+    messages[rule] = Object.fromEntries(
+      Object.entries(set).map(([key, value]) => [key, Array.isArray(value) ? value.map(bytes) : bytes(value)]),
+    ) as unknown as AgentMessages;
+  }
+  return messages;
+}
+
+const base64 = (value: Uint8Array): string => Buffer.from(value).toString("base64");
+const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));
