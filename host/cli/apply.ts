@@ -27,7 +27,7 @@ export const applyCommand: Command = {
     if (positionals.length > 1) throw new UsageError("give at most one input FILE");
     const path = positionals[0] ?? "-";
     try {
-      const text = new TextDecoder().decode(await readInput(path, io));
+      const text = new TextDecoder().decode(await readInput(path, io, { json: true }));
       const requests = parsePb64Json(text, path === "-" ? "standard input" : path);
       printReport(apply(requests, { netns: values.netns }), io);
       return EXIT_OK;

@@ -4,7 +4,7 @@ import { convertCapture, convertDan, convertEndpoints } from "../convert.ts";
 import type { EndpointSpec } from "../dan/endpoint-spec.ts";
 import { type Command, EXIT_OK, UsageError } from "./command.ts";
 import { conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
-import { parseJson, readInput } from "./read-input.ts";
+import { readInput, readJson } from "./read-input.ts";
 
 export const convertCommand: Command = {
   name: "convert",
@@ -34,11 +34,11 @@ export const convertCommand: Command = {
     if (values.dan !== undefined) {
       conversion = convertDan(await readInput(values.dan, io), pciPaths, options);
     } else if (values.endpoints !== undefined) {
-      const specs = parseJson(await readInput(values.endpoints, io), values.endpoints) as EndpointSpec[];
+      const specs = (await readJson(values.endpoints, io)) as EndpointSpec[];
       conversion = convertEndpoints(specs, options);
     } else {
       const path = positionals[0];
-      const capture = parseJson(await readInput(path, io), path) as { pciPaths?: Record<string, string> };
+      const capture = (await readJson(path, io)) as { pciPaths?: Record<string, string> };
       if (capture && typeof capture === "object") capture.pciPaths = { ...(capture.pciPaths ?? {}), ...pciPaths };
       conversion = convertCapture(capture, options);
     }

@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { Errno } from "./errno.ts";
 import { sys, SysError } from "./sys.ts";
+import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 
 const CLONE_NEWNET = 0x40000000;
 const THREAD_NAMESPACE = "/proc/thread-self/ns/net";
@@ -14,6 +15,7 @@ const NAMED_NAMESPACE_DIRECTORY = "/var/run/netns";
 export type NamespaceProblem = "not-found" | "not-a-namespace" | "permission-denied" | "restore-failed" | "kernel";
 
 export class NamespaceError extends Error {
+  readonly exitCode = EXIT_BAD_INPUT;
   constructor(
     readonly problem: NamespaceProblem,
     readonly spec: string,

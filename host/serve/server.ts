@@ -13,7 +13,7 @@ import { encodeEnvelope, envelopeToJson, type Envelope } from "../watch/envelope
 import { NamespaceWatcher, type WatchOptions } from "../watch/watcher.ts";
 import { admit, BINARY_PROTOCOL, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
 import { parseClientRequest } from "./client-request.ts";
-import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, parseListen, type ListenTarget } from "./listen.ts";
+import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, ListenError, parseListen, type ListenTarget } from "./listen.ts";
 import { Token } from "./token.ts";
 
 export interface ServeOptions extends WatchOptions {
@@ -143,7 +143,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     await listen(http, target);
   } catch (error) {
     await shutDown();
-    throw new Error(`cannot listen on ${describeTarget(target)}: ${(error as Error).message}`);
+    throw new ListenError(`cannot listen on ${describeTarget(target)}: ${(error as Error).message}`);
   }
   return {
     address: addressOf(http.address(), target),

@@ -4,6 +4,7 @@
 // core reads one stream. The numbers mirror assembly/input/records.ts.
 import { NetlinkBuilder } from "../netlink/builder.ts";
 import type { EndpointSpec, GoIPNetSpec, GoIPSpec } from "../dan/endpoint-spec.ts";
+import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 
 const KATANET_PCI_PATH = 0x7f01;
 const KATANET_BUS_INFO = 0x7f02;
@@ -64,6 +65,7 @@ function encodeHint(builder: NetlinkBuilder, type: number, name: string, value: 
 /** An endpoint description that cannot be what Kata reads (wrong type, bad hex, ...). */
 export class EndpointSpecError extends Error {
   override name = "EndpointSpecError";
+  readonly exitCode = EXIT_BAD_INPUT;
 }
 
 export function encodeEndpointSpecs(builder: NetlinkBuilder, specs: readonly EndpointSpec[]): void {

@@ -59,7 +59,9 @@ export const CATALOGUE: BadInput[] = [
   // ---- input files ----
   { kind: "input file missing", args: ["convert", "/nonexistent/capture.json"], exit: 2, stderr: "katanet convert: cannot read /nonexistent/capture.json: no such file" },
   { kind: "input is a directory", args: ["convert", "/"], exit: 2, stderr: "katanet convert: cannot read /: it is a directory" },
-  { kind: "capture not JSON", args: ["convert", "FILE"], file: "not json", exit: 2, stderr: `katanet convert: FILE is not valid JSON: Unexpected token 'o', "not json" is not valid JSON` },
+  { kind: "capture not JSON", args: ["convert", "FILE"], file: "not json", exit: 2, stderr: 'katanet convert: FILE is not JSON: it starts with "n" at byte 0, not { or [' },
+  { kind: "capture JSON cut short", args: ["convert", "FILE"], file: '{"netlink": ', exit: 2, stderr: "katanet convert: FILE is not valid JSON: Unexpected end of JSON input" },
+  { kind: "input file empty", args: ["convert", "FILE"], file: "  \n", exit: 2, stderr: "katanet convert: FILE is not JSON: it is empty but for white space" },
   // ---- capture JSON ----
   { kind: "capture not an object", args: ["convert", "FILE"], file: "[1,2]", exit: 2, stderr: "katanet convert: a capture must be a JSON object" },
   { kind: "capture without netlink", args: ["convert", "FILE"], file: "{}", exit: 2, stderr: 'katanet convert: a capture needs a "netlink" object with links, addrs, routes and neighs' },
@@ -111,8 +113,8 @@ export const CATALOGUE: BadInput[] = [
     stderr: "katanet scan: permission denied entering network namespace /var/run/netns/NS (setns: EPERM); entering another namespace needs CAP_SYS_ADMIN, run as root",
   },
   // ---- apply ----
-  { kind: "apply input not JSON", args: ["apply", "FILE"], file: "not json", exit: 2, stderr: `katanet apply: FILE: not JSON: Unexpected token 'o', "not json" is not valid JSON` },
-  { kind: "apply with nothing on standard input", args: ["apply"], stdin: "", exit: 2, stderr: "katanet apply: standard input: not JSON: Unexpected end of JSON input" },
+  { kind: "apply input not JSON", args: ["apply", "FILE"], file: "not json", exit: 2, stderr: 'katanet apply: FILE is not JSON: it starts with "n" at byte 0, not { or [' },
+  { kind: "apply with nothing on standard input", args: ["apply"], stdin: "", exit: 2, stderr: "katanet apply: standard input is not JSON: it is empty" },
   {
     kind: "kernel refuses a route part-way (gateway unreachable)",
     args: ["apply", "--netns", "NS", "FILE"],

@@ -80,7 +80,7 @@ describe("katanet convert", () => {
   test("bad input names what is wrong and exits 2", () => {
     const notJson = join(scratch, "not.json");
     writeFileSync(notJson, "hello");
-    assert.match(katanet("convert", notJson).stderr, /not\.json is not valid JSON/);
+    assert.match(katanet("convert", notJson).stderr, /not\.json is not JSON: it starts with "h" at byte 0/);
     const badHex = join(scratch, "bad-hex.json");
     writeFileSync(badHex, JSON.stringify({ netlink: { links: ["zz"], addrs: [], routes: [], neighs: [] } }));
     const hex = katanet("convert", badHex);
