@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Entry> = {
   apply: { summary: "configure a namespace from agent messages, as Kata's guest agent does", load: async () => (await import("./cli/apply.ts")).applyCommand },
   follow: { summary: "apply a katanet serve stream to a namespace, as a guest agent would", load: async () => (await import("./cli/follow.ts")).followCommand },
   mac: { summary: "generate private unicast MAC addresses as Kata does", load: async () => (await import("./cli/network.ts")).macCommand },
-  pair: { summary: "create a network interface pair as Kata does", load: async () => (await import("./cli/network.ts")).pairCommand },
+  pair: { summary: "print the network interface pair Kata would describe (creates nothing)", load: async () => (await import("./cli/network.ts")).pairCommand },
   model: { summary: "parse an interworking model name with Kata's rules", load: async () => (await import("./cli/network.ts")).modelCommand },
 };
 
@@ -90,8 +90,13 @@ function report(error: unknown, command: Command, io: CliIO): number {
   }
   const unexpected = code === EXIT_UNEXPECTED && (error instanceof CoreUsageError || !(error instanceof Error));
   io.err(`katanet ${command.name}: ${unexpected ? String(error) : (error as Error).message}\n`);
-  if (error instanceof UsageError) io.err(`\nusage: ${command.usage}\n`);
+  if (error instanceof UsageError) io.err(`\nusage: ${synopsis(command.usage)}\n(katanet help ${command.name} explains every option)\n`);
   return code;
+}
+
+/** The usage's first paragraph: the command line without the explanations. */
+function synopsis(usage: string): string {
+  return usage.split("\n\n")[0];
 }
 
 function isParseArgsError(error: unknown): boolean {

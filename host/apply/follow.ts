@@ -7,6 +7,7 @@ import type { Applier } from "./apply.ts";
 import { streamItem } from "./envelope.ts";
 import { ApplyInputError } from "./input.ts";
 import { ApplyError, type ApplyReport } from "./steps.ts";
+import { count } from "../text/count.ts";
 
 export interface FollowEvent {
   seq: number;
@@ -34,7 +35,7 @@ export class Follower {
       }
       const report = this.applier.apply(item.requests);
       this.lastApplied = Math.max(this.lastApplied, item.seq);
-      return { seq, summary: `${item.kind} ${seq}: ${report.applied.length} writes applied, ${report.skipped.length} skipped`, report };
+      return { seq, summary: `${item.kind} ${seq}: ${count(report.applied.length, "write")} applied, ${report.skipped.length} skipped`, report };
     } catch (error) {
       if (!(error instanceof ApplyError || error instanceof ApplyInputError)) throw error;
       return { seq, summary: `envelope ${seq} failed: ${error.message}`, error };

@@ -1,6 +1,7 @@
 // Envelopes as lines for people watching a terminal: a headline per envelope and one
 // indented line per interface, route or neighbour it carries.
 
+import { count } from "../text/count.ts";
 import type { ARPNeighborJson, InterfaceJson, RouteJson } from "../schema.ts";
 import { envelopeToJson, type Envelope, type SnapshotJson } from "./envelope.ts";
 
@@ -57,8 +58,4 @@ function neighbourText(neighbour: ARPNeighborJson): string {
 
 function lines(headline: string, items: string[]): string {
   return [headline, ...items.map((item) => `  ${item}`)].join("\n") + "\n";
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
