@@ -5,6 +5,7 @@ import { writePb64 } from "../format/pb64.ts";
 import { formatText } from "../format/text.ts";
 import { type CliIO, UsageError } from "./command.ts";
 import type { KernelLink } from "../format/link-flags.ts";
+import { isRejected } from "../format/skipped.ts";
 
 export const FORMATS = ["json", "pb64", "text"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -40,9 +41,6 @@ export function parsePciPaths(values: string[]): Record<string, string> {
   return paths;
 }
 
-/** Reasons for links Kata never considers; any other reason is Kata's error for a link it rejected. */
-const QUIET_SKIPS = new Set(["no-addresses", "loopback", "already-added"]);
-
 /**
  * Prints the conversion in `format`. Links left out because Kata would reject them
  * (--keep-going) are never hidden: `text` lists every skipped link under "not sent:",
@@ -64,7 +62,7 @@ export function writeConversion(conversion: Conversion, rule: NeighbourRule, for
   if (!messages) throw new Error(`the conversion has no messages for the ${rule} rule`);
   if (format === "text") return io.out(formatText(decodeMessages(messages), conversion.skipped, links));
   for (const link of conversion.skipped) {
-    if (!QUIET_SKIPS.has(link.reason)) io.err(`katanet ${command}: left out ${link.name}: ${link.reason}\n`);
+    if (isRejected(link)) io.err(`katanet ${command}: left out ${link.name}: ${link.reason}\n`);
   }
   if (format === "pb64") return writePb64(messages, io.out);
   io.out(JSON.stringify({ ...toDecodedJson(decodeMessages(messages)), skipped: conversion.skipped }, null, 2) + "\n");
