@@ -3,20 +3,15 @@
 // the links left out and why.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { envelopeToJson, type EnvelopeJson } from "../../host/watch/envelope.ts";
 import { watch, type Watch } from "../../host/watch/watch.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
-import { kindOf, waitFor } from "./envelopes.ts";
+import { envelopeReader, kindOf, waitFor } from "./envelopes.ts";
 import { SETUP } from "./scenario.ts";
 
 describe("watch sends only what changed", { skip: namespaceTestsSkip() }, () => {
   let namespace: string;
   let stream: Watch;
-  const next = async (): Promise<EnvelopeJson> => {
-    const result = await stream.next();
-    if (result.done) throw new Error("the watch ended");
-    return envelopeToJson(result.value);
-  };
+  const next = envelopeReader(() => stream);
 
   before(async () => {
     namespace = createNamespace();
