@@ -112,6 +112,13 @@ export const CATALOGUE: BadInput[] = [
     stderr: 'katanet convert: endpoint 0 ("eth0"): addrs[0].ipnet.ip: text "10.0.0.2" and hex "0a000003" are different addresses',
   },
   {
+    kind: "endpoint mask prefix length and hex disagree",
+    args: ["convert", "--endpoints", "FILE"],
+    file: '[{"name":"eth0","type":"virtual","hwAddr":"02:00:00:00:00:01","addrs":[{"ipnet":{"ip":"10.0.0.2","mask":{"prefixLen":24,"hex":"ffff0000"}}}]}]',
+    exit: 2,
+    stderr: 'katanet convert: endpoint 0 ("eth0"): addrs[0].ipnet.mask: prefixLen 24 and hex "ffff0000" are different masks',
+  },
+  {
     kind: "endpoint address without a prefix length",
     args: ["convert", "--endpoints", "FILE"],
     file: '[{"name":"eth0","type":"virtual","hwAddr":"02:00:00:00:00:01","addrs":[{"ipnet":"10.0.0.2"}]}]',
