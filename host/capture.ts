@@ -4,6 +4,7 @@
 // `katanet capture` writes this shape.
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
+import { EXIT_BAD_INPUT } from "./exit-codes.ts";
 
 export const DUMP_KINDS = ["links", "addrs", "routes", "neighs"] as const;
 export type DumpKind = (typeof DUMP_KINDS)[number];
@@ -17,6 +18,7 @@ export interface Capture {
 /** Where a capture is wrong, named precisely enough to find it in the file. */
 export class CaptureFormatError extends Error {
   override name = "CaptureFormatError";
+  readonly exitCode = EXIT_BAD_INPUT;
 }
 
 /** Checks the shape of parsed JSON and returns it as a Capture. */

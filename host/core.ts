@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
 import { packageFile } from "./paths.ts";
 import { elementsOf, field1Header, wrapInField1 } from "./wire/lists.ts";
+import { EXIT_BAD_INPUT, EXIT_KATA_ERROR } from "./exit-codes.ts";
 
 const ERR_MALFORMED = -1;
 const ERR_KATA = -2;
@@ -53,6 +54,7 @@ interface CoreExports {
 /** The input was not what it claimed to be (truncated message, lying length, ...). */
 export class MalformedInputError extends Error {
   override name = "MalformedInputError";
+  readonly exitCode = EXIT_BAD_INPUT;
   /** `place` names where `offset` is for the user (a capture's message); by default the input byte. */
   constructor(readonly detail: string, readonly offset: number, place = `byte ${offset} of the input`) {
     super(offset >= 0 ? `${detail} (at ${place})` : detail);
@@ -62,6 +64,7 @@ export class MalformedInputError extends Error {
 /** Kata itself would fail here; `message` is the Go runtime's error text, exactly. */
 export class KataError extends Error {
   override name = "KataError";
+  readonly exitCode = EXIT_KATA_ERROR;
   constructor(message: string, readonly interfaceName: string | null) {
     super(message);
   }

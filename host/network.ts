@@ -3,6 +3,7 @@
 // randomness and UUIDs come from here, because the core has none of its own.
 import { randomUUID, getRandomValues } from "node:crypto";
 import { defaultCore } from "./convert.ts";
+import { EXIT_BAD_INPUT } from "./exit-codes.ts";
 
 const MAC_BYTES = 6;
 
@@ -48,6 +49,7 @@ export function createNetworkInterfacePair(index: number | bigint, ifName = "", 
 /** SetModel's error; its message is Go's text. */
 export class UnknownModelError extends Error {
   override name = "UnknownModelError";
+  readonly exitCode = EXIT_BAD_INPUT;
 }
 
 /** SetModel: Go's "Unknown type NAME" for a name it does not know. */

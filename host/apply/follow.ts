@@ -5,8 +5,10 @@
 
 import type { Applier } from "./apply.ts";
 import { streamItem } from "./envelope.ts";
+import { EstablishedState } from "./established.ts";
 import { ApplyInputError } from "./input.ts";
 import { ApplyError, type ApplyReport } from "./steps.ts";
+import { count } from "../text/count.ts";
 
 export interface FollowEvent {
   seq: number;
@@ -18,6 +20,7 @@ export interface FollowEvent {
 
 export class Follower {
   private lastApplied = -1;
+  private readonly established = new EstablishedState();
 
   constructor(private readonly applier: Applier) {}
 
@@ -32,9 +35,10 @@ export class Follower {
       if (item.kind === "change" && item.seq <= this.lastApplied) {
         return { seq, summary: `change ${seq} is not newer than ${this.lastApplied} (already applied or in the snapshot); skipped` };
       }
-      const report = this.applier.apply(item.requests);
+      const report = this.applier.apply(this.established.requestsFor(item));
+      this.established.record(item);
       this.lastApplied = Math.max(this.lastApplied, item.seq);
-      return { seq, summary: `${item.kind} ${seq}: ${report.applied.length} writes applied, ${report.skipped.length} skipped`, report };
+      return { seq, summary: `${item.kind} ${seq}: ${count(report.applied.length, "write")} applied, ${report.skipped.length} skipped`, report };
     } catch (error) {
       if (!(error instanceof ApplyError || error instanceof ApplyInputError)) throw error;
       return { seq, summary: `envelope ${seq} failed: ${error.message}`, error };

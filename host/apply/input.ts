@@ -10,6 +10,7 @@
 
 import { Buffer } from "node:buffer";
 import { decode, type ARPNeighbor, type Interface, type Route } from "../schema.ts";
+import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 
 /** The decoded agent requests, in the order Kata sends them. */
 export interface AgentRequests {
@@ -23,6 +24,7 @@ export interface AgentRequests {
 /** The input itself is wrong (not the kernel): JSON, base64 or protobuf framing. */
 export class ApplyInputError extends Error {
   override name = "ApplyInputError";
+  readonly exitCode = EXIT_BAD_INPUT;
 }
 
 const REQUEST_KEYS = ["updateInterfaceRequests", "updateRoutesRequest", "addArpNeighborsRequest"] as const;

@@ -2,6 +2,7 @@
 // failed, and what was therefore not applied. A failure part-way never goes unreported.
 
 import { NetlinkError } from "../netlink/socket.ts";
+import { EXIT_KATA_ERROR } from "../exit-codes.ts";
 
 export interface Step {
   /** What the write does, in words a user can check with `ip`. */
@@ -24,6 +25,7 @@ export interface ApplyReport {
 /** The kernel refused a write part-way: the namespace holds `applied` but not `notApplied`. */
 export class ApplyError extends Error {
   override name = "ApplyError";
+  readonly exitCode = EXIT_KATA_ERROR;
   constructor(
     readonly applied: string[],
     readonly failed: { step: string; error: string },

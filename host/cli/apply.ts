@@ -21,13 +21,17 @@ export const applyCommand: Command = {
   --netns  the namespace to configure (default: katanet's own)
 
   exit codes: 0 applied, 2 bad input (nothing written), 3 the kernel refused a write
-  part-way (applied and not-applied steps are listed), 1 unexpected`,
+  part-way (applied and not-applied steps are listed), 1 unexpected
+
+examples:
+  katanet scan --netns pod --format pb64 | katanet apply --netns guest
+  katanet apply --netns guest pod.pb64.json`,
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { netns: { type: "string" } } });
     if (positionals.length > 1) throw new UsageError("give at most one input FILE");
     const path = positionals[0] ?? "-";
     try {
-      const text = new TextDecoder().decode(await readInput(path, io));
+      const text = new TextDecoder().decode(await readInput(path, io, { json: true }));
       const requests = parsePb64Json(text, path === "-" ? "standard input" : path);
       printReport(apply(requests, { netns: values.netns }), io);
       return EXIT_OK;

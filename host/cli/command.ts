@@ -1,16 +1,14 @@
-// What every `katanet` subcommand is: a name, one line of help, its usage, and a run
-// function that returns the exit code. Exit codes: 0 success, 2 bad input or usage,
-// 3 Kata itself would fail (Go's text is printed), 1 anything unexpected.
-export const EXIT_OK = 0;
-export const EXIT_UNEXPECTED = 1;
-export const EXIT_BAD_INPUT = 2;
-export const EXIT_KATA_ERROR = 3;
+// What every `katanet` subcommand is: a name, its usage, and a run function that returns
+// the exit code (host/exit-codes.ts).
+import { EXIT_BAD_INPUT } from "../exit-codes.ts";
+
+export { EXIT_BAD_INPUT, EXIT_KATA_ERROR, EXIT_OK, EXIT_UNEXPECTED } from "../exit-codes.ts";
 
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
-  /** All of standard input. */
-  readStdin(): Promise<Uint8Array>;
+  /** Standard input, stopping once more than `maxBytes` have arrived. */
+  readStdin(maxBytes: number): Promise<Uint8Array>;
   /** Resolves when the user asks the command to stop (SIGINT/SIGTERM). */
   stopped: Promise<void>;
 }
@@ -24,4 +22,5 @@ export interface Command {
 /** Wrong arguments: the message says which, and the usage follows it. */
 export class UsageError extends Error {
   override name = "UsageError";
+  readonly exitCode = EXIT_BAD_INPUT;
 }

@@ -3,7 +3,9 @@ import type { Conversion, NeighbourRule } from "../core.ts";
 import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
 import { writePb64 } from "../format/pb64.ts";
 import { formatText } from "../format/text.ts";
-import { UsageError } from "./command.ts";
+import { type CliIO, UsageError } from "./command.ts";
+import type { KernelLink } from "../format/link-flags.ts";
+import { isRejected } from "../format/skipped.ts";
 
 export const FORMATS = ["json", "pb64", "text"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -39,11 +41,29 @@ export function parsePciPaths(values: string[]): Record<string, string> {
   return paths;
 }
 
-export function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, write: (text: string) => void): void {
+/**
+ * Prints the conversion in `format`. Links left out because Kata would reject them
+ * (--keep-going) are never hidden: `text` lists every skipped link under "not sent:",
+ * `json` has them in "skipped", and for json and pb64 each rejected link is also one line
+ * on standard error. `links` (the kernel's ifindex and flags) is shown by `text`.
+ */
+/** Throws for a --pci-path KEY that names nothing in the input: a typo would otherwise leave
+ * the interface without its guest path, silently. */
+export function checkPciPathKeys(pciPaths: Record<string, string>, known: Iterable<string>, what: string): void {
+  const names = new Set(known);
+  const unknown = Object.keys(pciPaths).find((key) => !names.has(key));
+  if (unknown === undefined) return;
+  const listed = [...names].sort().join(", ") || "none";
+  throw new UsageError(`--pci-path ${unknown}=${pciPaths[unknown]}: "${unknown}" matches no ${what} (there are: ${listed})`);
+}
+
+export function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, io: Pick<CliIO, "out" | "err">, command: string, links?: ReadonlyMap<string, KernelLink>): void {
   const messages = conversion.messages[rule];
   if (!messages) throw new Error(`the conversion has no messages for the ${rule} rule`);
-  if (format === "pb64") return writePb64(messages, write);
-  const decoded = decodeMessages(messages);
-  if (format === "json") return write(JSON.stringify(toDecodedJson(decoded), null, 2) + "\n");
-  write(formatText(decoded, conversion.skipped));
+  if (format === "text") return io.out(formatText(decodeMessages(messages), conversion.skipped, links));
+  for (const link of conversion.skipped) {
+    if (isRejected(link)) io.err(`katanet ${command}: left out ${link.name}: ${link.reason}\n`);
+  }
+  if (format === "pb64") return writePb64(messages, io.out);
+  io.out(JSON.stringify({ ...toDecodedJson(decodeMessages(messages)), skipped: conversion.skipped }, null, 2) + "\n");
 }

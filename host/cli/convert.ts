@@ -1,48 +1,82 @@
 // katanet convert: what Kata would send for a capture, hand-described endpoints, or a DAN file.
 import { parseArgs } from "node:util";
-import { convertCapture, convertDan, convertEndpoints } from "../convert.ts";
+import type { Conversion, ConvertOptions } from "../core.ts";
+import { convertCapture, convertEndpoints, defaultCore } from "../convert.ts";
+import { danToEndpointSpecs } from "../dan/convert.ts";
 import type { EndpointSpec } from "../dan/endpoint-spec.ts";
-import { type Command, EXIT_OK, UsageError } from "./command.ts";
-import { conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
-import { parseJson, readInput } from "./read-input.ts";
+import { kernelLinks, type KernelLink } from "../format/link-flags.ts";
+import { type CliIO, type Command, EXIT_OK, UsageError } from "./command.ts";
+import { checkPciPathKeys, conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
+import { readInput, readJson } from "./read-input.ts";
 
 export const convertCommand: Command = {
   name: "convert",
   usage: `katanet convert CAPTURE.json | --endpoints SPEC.json | --dan FILE
-        [--pci-path KEY=PATH]... [--neighbors seed|preseed-gateway] [--format json|pb64|text]
+        [--pci-path KEY=PATH]... [--keep-going] [--neighbors seed|preseed-gateway]
+        [--format json|pb64|text]
 
-  CAPTURE.json   the input half of a live fixture (katanet capture writes one; "-" reads stdin)
-  --endpoints    a JSON array of endpoints in structs.json's EndpointSpec form
-  --dan          a Kata DAN config file; --pci-path keys are host PCI ids (pci_device_id)
-  --pci-path     guest PCI path for an interface name (capture) or host PCI id (DAN)
-  --format       json (default): decoded messages; pb64: the six messages in base64; text`,
+Prints what Kata's runtime would send its guest agent for an input read from a file
+("-" reads standard input; inputs are JSON of at most 256 MiB).
+
+  CAPTURE.json   a namespace's saved netlink dumps: what katanet capture writes
+  --endpoints    a JSON array of endpoints described by hand (docs/endpoints.md), for
+                 example --endpoints endpoints.json
+  --dan          a Kata DAN config file (docs/dan.md), for example
+                 --dan /run/kata-containers/dans/SANDBOX.json
+  --pci-path     the guest PCI path of an interface: KEY=PATH where KEY is an interface
+                 name (capture) or the host PCI id, pci_device_id, of a vfio device (DAN),
+                 for example --pci-path eth0=02/00 or --pci-path 0000:85:02.5=02/00; a KEY
+                 that matches no interface is an error
+  --keep-going   (captures) leave out each link Kata would reject and convert the rest; each
+                 left-out link is listed (text: "not sent:", otherwise on standard error)
+  --neighbors    seed (default) or preseed-gateway: see katanet scan --help
+  --format       json (default: the decoded messages), pb64 (the six messages in base64)
+                 or text (like ip address / ip route / ip neigh)
+
+examples:
+  katanet capture -o host.json && katanet convert host.json --keep-going --format text
+  katanet convert --endpoints endpoints.json --format pb64
+  katanet convert --dan sandbox.json --pci-path 0000:85:02.5=02/00 --neighbors preseed-gateway`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { ...conversionOptions, endpoints: { type: "string" }, dan: { type: "string" } },
+      options: { ...conversionOptions, endpoints: { type: "string" }, dan: { type: "string" }, "keep-going": { type: "boolean", default: false } },
     });
     const sources = [positionals.length > 0, values.endpoints !== undefined, values.dan !== undefined].filter(Boolean).length;
     if (sources !== 1 || positionals.length > 1) {
       throw new UsageError("give exactly one of CAPTURE.json, --endpoints SPEC.json or --dan FILE");
     }
+    if (values["keep-going"] && positionals.length === 0) {
+      throw new UsageError("--keep-going is for captures: Kata converts endpoints and DAN devices without skipping any");
+    }
     const rule = parseRule(values.neighbors);
     const format = parseFormat(values.format, "json");
     const pciPaths = parsePciPaths(values["pci-path"]);
-    const options = { rules: [rule] };
-    let conversion;
+    const options = { rules: [rule], keepGoing: values["keep-going"] };
+    let conversion: Conversion;
+    let links: ReadonlyMap<string, KernelLink> | undefined;
     if (values.dan !== undefined) {
-      conversion = convertDan(await readInput(values.dan, io), pciPaths, options);
+      const { endpoints } = danToEndpointSpecs(await readInput(values.dan, io), pciPaths);
+      checkPciPathKeys(pciPaths, endpoints.flatMap((endpoint) => endpoint.hostBDF ?? []), "vfio device's pci_device_id in the DAN file");
+      conversion = convertEndpoints(endpoints, options);
     } else if (values.endpoints !== undefined) {
-      const specs = parseJson(await readInput(values.endpoints, io), values.endpoints) as EndpointSpec[];
-      conversion = convertEndpoints(specs, options);
+      if (Object.keys(pciPaths).length > 0) throw new UsageError("--pci-path does not apply to --endpoints: give each endpoint its pciPath");
+      conversion = convertEndpoints((await readJson(values.endpoints, io)) as EndpointSpec[], options);
     } else {
-      const path = positionals[0];
-      const capture = parseJson(await readInput(path, io), path) as { pciPaths?: Record<string, string> };
-      if (capture && typeof capture === "object") capture.pciPaths = { ...(capture.pciPaths ?? {}), ...pciPaths };
-      conversion = convertCapture(capture, options);
+      ({ conversion, links } = await convertCaptureFile(positionals[0], pciPaths, options, io));
     }
-    writeConversion(conversion, rule, format, io.out);
+    writeConversion(conversion, rule, format, io, "convert", links);
     return EXIT_OK;
   },
 };
+
+async function convertCaptureFile(path: string, pciPaths: Record<string, string>, options: ConvertOptions, io: CliIO): Promise<{ conversion: Conversion; links: ReadonlyMap<string, KernelLink> }> {
+  const capture = (await readJson(path, io)) as { pciPaths?: Record<string, string> };
+  if (capture && typeof capture === "object" && !Array.isArray(capture)) capture.pciPaths = { ...(capture.pciPaths ?? {}), ...pciPaths };
+  const core = defaultCore();
+  const conversion = convertCapture(capture, options, core);
+  const links = kernelLinks(core.inputBytes());
+  checkPciPathKeys(pciPaths, links.keys(), "interface in the capture");
+  return { conversion, links };
+}

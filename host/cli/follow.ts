@@ -20,7 +20,11 @@ export const followCommand: Command = {
   --netns       the namespace to configure (required: following into katanet's own
                 namespace is rarely what is meant)
   --token-file  a file holding the server's token, sent as "Authorization: Bearer TOKEN"
-  --verbose     print every write, not one line per envelope`,
+  --verbose     print every write, not one line per envelope
+
+examples:
+  katanet follow ws://127.0.0.1:7070 --netns guest --verbose
+  katanet follow ws://pod-host:7070 --netns guest --token-file token`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,

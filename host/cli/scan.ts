@@ -1,29 +1,55 @@
 // katanet scan: this machine's (or a pod's) network namespace as the Kata guest would see it.
 import { parseArgs } from "node:util";
+import { defaultCore } from "../convert.ts";
+import { kernelLinks } from "../format/link-flags.ts";
 import { scan } from "../scan.ts";
 import { type Command, EXIT_OK } from "./command.ts";
-import { conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
+import { checkPciPathKeys, conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
 
 export const scanCommand: Command = {
   name: "scan",
   usage: `katanet scan [--netns NAME|PATH|PID] [--pci-path IFNAME=PATH]... [--keep-going]
         [--neighbors seed|preseed-gateway] [--format text|json|pb64]
 
-  --netns        /var/run/netns/NAME, a path, or /proc/PID/ns/net; default: this process's own
-  --keep-going   leave out each link Kata would reject, list it with the reason, convert the rest
-  --format       text (default), json (decoded messages), pb64 (the six messages in base64)`,
+Reads a network namespace and prints what Kata's runtime would send its guest agent.
+Reading the namespace katanet runs in needs no privilege; entering another needs root.
+
+  --netns        the namespace: a name (/var/run/netns/NAME), a path, or a process id
+                 (/proc/PID/ns/net); default: this process's own
+  --pci-path     the guest PCI path a hypervisor would give an interface (Kata's "bridge/slot"
+                 form, hex slots), for example --pci-path eth0=02/00; repeat it per interface;
+                 a name that is not a scanned interface is an error
+  --keep-going   leave out each link Kata would reject (a bridge with an address, a dummy),
+                 convert the rest, and say which links were left out and why: in text under
+                 "not sent:", otherwise one line per link on standard error (and in json)
+  --neighbors    which neighbours Kata sends: seed (default: permanent entries only, as at
+                 the seed commit) or preseed-gateway (later upstream: reachable default-route
+                 gateways too, and a MAC is required)
+  --format       text (default, like ip address / ip route / ip neigh), json (the decoded
+                 messages, protojson names) or pb64 (the six messages in base64, what
+                 katanet apply reads)
+
+examples:
+  katanet scan
+  katanet scan --netns mypod --pci-path eth0=02/00 --format pb64 > pod.pb64.json
+  katanet scan --keep-going --neighbors preseed-gateway --format json`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { ...conversionOptions, netns: { type: "string" }, "keep-going": { type: "boolean" } } });
     const rule = parseRule(values.neighbors);
     const format = parseFormat(values.format, "text");
+    const pciPaths = parsePciPaths(values["pci-path"]);
+    const core = defaultCore();
     const conversion = scan({
+      core,
       netns: values.netns,
-      pciPaths: parsePciPaths(values["pci-path"]),
+      pciPaths,
       keepGoing: values["keep-going"],
       rules: [rule],
       dumpThread: false, // one scan: starting the thread would cost more than it saves
     });
-    writeConversion(conversion, rule, format, io.out);
+    const links = kernelLinks(core.inputBytes());
+    checkPciPathKeys(pciPaths, links.keys(), "interface in the namespace");
+    writeConversion(conversion, rule, format, io, "scan", links);
     return EXIT_OK;
   },
 };

@@ -22,6 +22,13 @@ export const serveCommand: Command = {
   --max-clients         concurrent clients (default 64); more get HTTP 503
   --max-buffered-bytes  unsent bytes per client before it is closed with 1013 (default 16 MiB)
   --allow-origin        a browser Origin allowed to connect (repeatable; default none)
+  --coalesce-ms         the longest a change waits while notifications keep coming (default 20)
+  --neighbors           seed (default) or preseed-gateway: see katanet scan --help
+  --netns               the namespace (name, path or process id); default: this process's own
+
+examples:
+  katanet serve --netns mypod --unix /run/katanet/mypod.sock
+  katanet serve --listen 0.0.0.0:7070 --token-file token --max-clients 8 --coalesce-ms 50
 
 Subprotocols: katanet.v1 (one binary katanet.Envelope per frame, proto/katanet.proto) and
 katanet.json.v1 (its protojson text). Send {"snapshot": {}} (or a binary

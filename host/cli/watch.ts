@@ -14,10 +14,21 @@ export const watchCommand: Command = {
   usage: `katanet watch [--netns NAME|PATH|PID] [--format text|json] [--coalesce-ms N]
         [--neighbors seed|preseed-gateway]
 
-  --netns        /var/run/netns/NAME, a path, or /proc/PID/ns/net; default: this process's own
-  --format       text (default) or json (one katanet.Envelope per line, protojson names)
-  --coalesce-ms  longest a change waits while notifications keep coming (default 20);
-                 a burst is rescanned 1 ms after its last notification`,
+Prints a snapshot of the namespace, then each change as the agent requests it causes, until
+interrupted. Only what changed is sent: an interface update, the route set when it differs,
+neighbours that are new. Links Kata would reject are left out and named.
+
+  --netns        the namespace (name, path or process id); default: this process's own
+  --format       text (default) or json (one katanet.Envelope per line, protojson names,
+                 proto/katanet.proto)
+  --coalesce-ms  the longest a change waits while notifications keep coming (default 20);
+                 a burst is rescanned 1 ms after its last notification, for example
+                 --coalesce-ms 100
+  --neighbors    seed (default) or preseed-gateway: see katanet scan --help
+
+examples:
+  katanet watch --netns mypod
+  katanet watch --format json --coalesce-ms 100 --neighbors preseed-gateway | jq .`,
   async run(args, io) {
     const { values } = parseArgs({
       args,

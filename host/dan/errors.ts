@@ -3,6 +3,7 @@
 // the file needs: where in the file the JSON decoder stopped.
 
 import type { EndpointSpec } from "./endpoint-spec.ts";
+import { EXIT_KATA_ERROR } from "../exit-codes.ts";
 
 export interface JsonLocation {
   /** Byte offset into the file. */
@@ -13,6 +14,8 @@ export interface JsonLocation {
 }
 
 export class DanError extends Error {
+  /** Kata reads DAN files: whatever it rejects, JSON syntax included, is a Kata failure. */
+  readonly exitCode = EXIT_KATA_ERROR;
   constructor(
     message: string,
     /** The DAN device being converted (Kata's `errorInterface`); null for file/JSON errors. */

@@ -4,6 +4,7 @@ import type { SkippedLink } from "../core.ts";
 import type { ARPNeighbor, Interface, Route } from "../schema.ts";
 import type { DecodedMessages } from "./decoded.ts";
 import { IFF_NOARP } from "../netlink/constants.ts";
+import { linkFlagsText, type KernelLink } from "./link-flags.ts";
 
 const SCOPES: Record<number, string> = { 200: "site", 253: "link", 254: "host", 255: "nowhere" };
 const ROUTE_FLAGS: [number, string][] = [[1, "dead"], [2, "pervasive"], [4, "onlink"], [8, "offload"], [16, "linkdown"]];
@@ -13,9 +14,11 @@ const NUD_STATES: [number, string][] = [
 ];
 const NEIGH_FLAGS: [number, string][] = [[0x08, "proxy"], [0x10, "extern_learn"], [0x80, "router"]];
 
-export function formatText(decoded: DecodedMessages, skipped: SkippedLink[] = []): string {
+/** `links`: the kernel's view of each interface (scans and captures); endpoints described by
+ * hand have none, and then only the agent's NOARP flag is shown. */
+export function formatText(decoded: DecodedMessages, skipped: SkippedLink[] = [], links: ReadonlyMap<string, KernelLink> = new Map()): string {
   const lines: string[] = [];
-  decoded.interfaces.forEach((iface, i) => lines.push(...interfaceLines(iface, i + 1)));
+  for (const iface of decoded.interfaces) lines.push(...interfaceLines(iface, links.get(iface.name)));
   if (decoded.interfaces.length === 0) lines.push("(no interfaces: Kata sends nothing)");
   lines.push("", "routes:", ...decoded.routes.map(routeLine));
   lines.push("", "neighbours:", ...decoded.neighbors.map(neighbourLine));
@@ -25,12 +28,13 @@ export function formatText(decoded: DecodedMessages, skipped: SkippedLink[] = []
   return lines.join("\n") + "\n";
 }
 
-function interfaceLines(iface: Interface, position: number): string[] {
+function interfaceLines(iface: Interface, link: KernelLink | undefined): string[] {
   const attributes = [`mtu ${iface.mtu.toString()}`];
   if (iface.hwAddr) attributes.push(`link/ether ${iface.hwAddr}`);
   if (iface.devicePath) attributes.push(`pci ${iface.devicePath}`);
-  const flags = iface.rawFlags & IFF_NOARP ? "<NOARP>" : "<>";
-  const header = `${position}: ${iface.name}: ${flags} type ${iface.type || '""'} ${attributes.join(" ")}`;
+  const flags = link ? linkFlagsText(link.flags) : iface.rawFlags & IFF_NOARP ? "<NOARP>" : "<>";
+  const index = link ? `${link.index}: ` : "";
+  const header = `${index}${iface.name}: ${flags} type ${iface.type || '""'} ${attributes.join(" ")}`;
   const addresses = iface.IPAddresses.map((a) => `    ${a.family === 1 ? "inet6" : "inet"} ${a.address}/${a.mask}`);
   return [header, ...addresses];
 }

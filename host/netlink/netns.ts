@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { Errno } from "./errno.ts";
 import { sys, SysError } from "./sys.ts";
+import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 
 const CLONE_NEWNET = 0x40000000;
 const THREAD_NAMESPACE = "/proc/thread-self/ns/net";
@@ -14,6 +15,7 @@ const NAMED_NAMESPACE_DIRECTORY = "/var/run/netns";
 export type NamespaceProblem = "not-found" | "not-a-namespace" | "permission-denied" | "restore-failed" | "kernel";
 
 export class NamespaceError extends Error {
+  readonly exitCode = EXIT_BAD_INPUT;
   constructor(
     readonly problem: NamespaceProblem,
     readonly spec: string,
@@ -50,24 +52,43 @@ export function resolveNamespace(spec: string): ResolvedNamespace {
  * the thread back before returning or throwing. `inside` must be synchronous; what it
  * creates (sockets) keeps working in the namespace afterwards. If the thread cannot be
  * moved back, a `restore-failed` NamespaceError is thrown: the process is then unsafe.
+ * When `spec` is the namespace the thread is already in, `inside` just runs: setns needs
+ * CAP_SYS_ADMIN even then, and an unprivileged user may read their own namespace.
  */
 export function inNamespace<T>(spec: string, inside: () => T): T {
   const target = resolveNamespace(spec);
-  const home = sys.openReadOnly(THREAD_NAMESPACE);
+  const fd = openNamespaceFile(target);
   try {
-    enter(target);
-    let result: T;
-    try {
-      result = inside();
-    } finally {
-      returnHome(home, target);
-    }
+    const result = isCurrentNamespace(fd) ? inside() : insideOther(fd, target, inside);
     if (isPromiseLike(result)) {
       throw new TypeError("inNamespace: the callback returned a promise; it must finish synchronously");
     }
     return result;
   } finally {
+    sys.close(fd);
+  }
+}
+
+function insideOther<T>(fd: number, target: ResolvedNamespace, inside: () => T): T {
+  const home = sys.openReadOnly(THREAD_NAMESPACE);
+  try {
+    enter(fd, target);
+    try {
+      return inside();
+    } finally {
+      returnHome(home, target);
+    }
+  } finally {
     sys.close(home);
+  }
+}
+
+/** An open namespace file names its namespace as "net:[inode]", as the thread's own link does. */
+function isCurrentNamespace(fd: number): boolean {
+  try {
+    return sys.readlink(`/proc/self/fd/${fd}`) === currentNamespaceId();
+  } catch {
+    return false;
   }
 }
 
@@ -86,14 +107,11 @@ export function assertInOriginalNamespace(): void {
   }
 }
 
-function enter(target: ResolvedNamespace): void {
-  const fd = openNamespaceFile(target);
+function enter(fd: number, target: ResolvedNamespace): void {
   try {
     sys.setns(fd, CLONE_NEWNET);
   } catch (error) {
     throw explainEntryFailure(error, target, "setns");
-  } finally {
-    sys.close(fd);
   }
 }
 

@@ -2,10 +2,17 @@
 // sockets are reachable only from this machine, anything else from the network.
 
 import { isIP } from "node:net";
+import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 
 export type ListenTarget = { kind: "tcp"; host: string; port: number } | { kind: "unix"; path: string };
 
 export const DEFAULT_LISTEN = "127.0.0.1:0";
+
+/** The address cannot be listened on (in use, not this machine's): the user's choice to change (exit 2). */
+export class ListenError extends Error {
+  override name = "ListenError";
+  readonly exitCode = EXIT_BAD_INPUT;
+}
 
 /** "HOST:PORT" or "[IPV6]:PORT". */
 export function parseListen(text: string): ListenTarget {

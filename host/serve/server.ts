@@ -18,7 +18,7 @@ import { type ErrorCategory, ServeMetrics } from "./metrics.ts";
 import { handleRequest } from "./routes.ts";
 import { CLOSE_INTERNAL_ERROR, singleNamespace } from "./single-stream.ts";
 import type { Frame, StreamCatalogue } from "./streams.ts";
-import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, parseListen, type ListenTarget } from "./listen.ts";
+import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, ListenError, parseListen, type ListenTarget } from "./listen.ts";
 import { Token } from "./token.ts";
 
 export interface ServeOptions extends WatchOptions, NodeOptions {
@@ -157,7 +157,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     await listen(http, target);
   } catch (error) {
     await shutDown();
-    throw new Error(`cannot listen on ${describeTarget(target)}: ${(error as Error).message}`);
+    throw new ListenError(`cannot listen on ${describeTarget(target)}: ${(error as Error).message}`);
   }
   return {
     address: addressOf(http.address(), target),

@@ -173,7 +173,7 @@ export function parseIP(s: string): Uint8Array | null {
 }
 
 /** net.CIDRMask(ones, bits). */
-function cidrMask(ones: number, bits: number): Uint8Array {
+export function cidrMask(ones: number, bits: number): Uint8Array {
   const mask = new Uint8Array(bits / 8);
   for (let i = 0; i < mask.length; i++) {
     const onesHere = Math.max(0, Math.min(8, ones - i * 8));

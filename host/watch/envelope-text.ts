@@ -1,11 +1,21 @@
 // Envelopes as lines for people watching a terminal: a headline per envelope and one
 // indented line per interface, route or neighbour it carries.
 
+import { isRejected } from "../format/skipped.ts";
+import { count } from "../text/count.ts";
 import type { ARPNeighborJson, InterfaceJson, RouteJson } from "../schema.ts";
-import { envelopeToJson, type Envelope, type SnapshotJson } from "./envelope.ts";
+import { envelopeToJson, type Envelope, type EnvelopeJson, type SnapshotJson } from "./envelope.ts";
 
+/** A snapshot lists every link not sent; a change lists those Kata rejects, so a rejected
+ * link is never silent yet the usual loopback line does not follow every change. */
 export function envelopeToText(envelope: Envelope): string {
   const json = envelopeToJson(envelope);
+  const whole = "snapshot" in json || "resync" in json;
+  const notSent = json.skipped.filter((link) => whole || isRejected(link)).map((link) => `  not sent ${link.name}: ${link.reason}\n`);
+  return contentText(json) + notSent.join("");
+}
+
+function contentText(json: EnvelopeJson): string {
   const head = `#${json.seq}`;
   if ("snapshot" in json) return snapshotText(`${head} snapshot`, json.snapshot);
   if ("resync" in json) return snapshotText(`${head} resync (notifications were lost; this replaces everything)`, json.resync);
@@ -57,8 +67,4 @@ function neighbourText(neighbour: ARPNeighborJson): string {
 
 function lines(headline: string, items: string[]): string {
   return [headline, ...items.map((item) => `  ${item}`)].join("\n") + "\n";
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -4,15 +4,18 @@
 
 import protobuf from "protobufjs";
 import { decode, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
+import type { SkippedLink } from "../core.ts";
 import type { Change, NamespaceState } from "./state.ts";
 
 export type Envelope =
   | { seq: number; kind: "snapshot" | "resync"; state: NamespaceState }
-  | ({ seq: number } & Change);
+  /** `skipped`: the links left out of the state after this change. */
+  | ({ seq: number; skipped: readonly SkippedLink[] } & Change);
 
 export type EnvelopeKind = Envelope["kind"];
 
 const FIELD_SEQ = 1;
+const FIELD_SKIPPED = 9;
 const FIELDS: Record<EnvelopeKind, number> = {
   snapshot: 2,
   updateInterface: 3,
@@ -41,7 +44,16 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
     default:
       writer.bytes(envelope.request);
   }
+  for (const link of skippedOf(envelope)) {
+    writer.uint32(tag(FIELD_SKIPPED, LENGTH_DELIMITED)).fork();
+    writer.uint32(tag(1, LENGTH_DELIMITED)).string(link.name);
+    writer.uint32(tag(2, LENGTH_DELIMITED)).string(link.reason).ldelim();
+  }
   return writer.finish();
+}
+
+export function skippedOf(envelope: Envelope): readonly SkippedLink[] {
+  return "state" in envelope ? envelope.state.skipped : envelope.skipped;
 }
 
 function encodeSnapshot(state: NamespaceState): Uint8Array {
@@ -59,7 +71,7 @@ export interface SnapshotJson {
 }
 
 /** Go's protojson form of an envelope (uint64 as a decimal string, lowerCamelCase oneof names). */
-export type EnvelopeJson = { seq: string } & (
+export type EnvelopeJson = { seq: string; skipped: SkippedLink[] } & (
   | { snapshot: SnapshotJson }
   | { resync: SnapshotJson }
   | { updateInterface: MessagesJson["UpdateInterfaceRequest"] }
@@ -69,20 +81,20 @@ export type EnvelopeJson = { seq: string } & (
 );
 
 export function envelopeToJson(envelope: Envelope): EnvelopeJson {
-  const seq = String(envelope.seq);
+  const head = { seq: String(envelope.seq), skipped: skippedOf(envelope).map(({ name, reason }) => ({ name, reason })) };
   switch (envelope.kind) {
     case "snapshot":
-      return { seq, snapshot: snapshotJson(envelope.state) };
+      return { ...head, snapshot: snapshotJson(envelope.state) };
     case "resync":
-      return { seq, resync: snapshotJson(envelope.state) };
+      return { ...head, resync: snapshotJson(envelope.state) };
     case "updateInterface":
-      return { seq, updateInterface: toProtoJson("UpdateInterfaceRequest", decode("UpdateInterfaceRequest", envelope.request)) };
+      return { ...head, updateInterface: toProtoJson("UpdateInterfaceRequest", decode("UpdateInterfaceRequest", envelope.request)) };
     case "updateRoutes":
-      return { seq, updateRoutes: toProtoJson("UpdateRoutesRequest", decode("UpdateRoutesRequest", envelope.request)) };
+      return { ...head, updateRoutes: toProtoJson("UpdateRoutesRequest", decode("UpdateRoutesRequest", envelope.request)) };
     case "addNeighbors":
-      return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", decode("AddARPNeighborsRequest", envelope.request)) };
+      return { ...head, addNeighbors: toProtoJson("AddARPNeighborsRequest", decode("AddARPNeighborsRequest", envelope.request)) };
     case "interfaceRemoved":
-      return { seq, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+      return { ...head, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
   }
 }
 
@@ -95,12 +107,13 @@ function snapshotJson(state: NamespaceState): SnapshotJson {
 }
 
 /** A received frame, decoded with proto/katanet.proto. */
-export type DecodedEnvelope =
-  | { seq: number; kind: "snapshot" | "resync"; interfaces: Interface[]; routes: Route[]; neighbors: ARPNeighbor[] }
-  | { seq: number; kind: "updateInterface"; request: Messages["UpdateInterfaceRequest"] }
-  | { seq: number; kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
-  | { seq: number; kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
-  | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string };
+export type DecodedEnvelope = { seq: number; skipped: SkippedLink[] } & (
+  | { kind: "snapshot" | "resync"; interfaces: Interface[]; routes: Route[]; neighbors: ARPNeighbor[] }
+  | { kind: "updateInterface"; request: Messages["UpdateInterfaceRequest"] }
+  | { kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
+  | { kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
+  | { kind: "interfaceRemoved"; name: string; hwAddr: string }
+);
 
 /** Thrown for a frame that is not a katanet.Envelope; the message says why. */
 export class EnvelopeError extends Error {
@@ -115,6 +128,7 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
     throw new EnvelopeError(`frame is not a katanet.Envelope: ${(error as Error).message}`);
   }
   const seq = Number(String(message.seq ?? 0));
+  const skipped = ((message.skipped ?? []) as { name?: string; reason?: string }[]).map((link) => ({ name: link.name ?? "", reason: link.reason ?? "" }));
   const kind = message.message as EnvelopeKind | undefined;
   if (kind === undefined) throw new EnvelopeError(`envelope ${seq} carries no message`);
   const body = message[kind] as Record<string, never>;
@@ -124,6 +138,7 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
       const snapshot = body as { interfaces?: { Interfaces?: Interface[] }; routes?: { Routes?: Route[] }; neighbors?: { ARPNeighbors?: ARPNeighbor[] } };
       return {
         seq,
+        skipped,
         kind,
         interfaces: snapshot.interfaces?.Interfaces ?? [],
         routes: snapshot.routes?.Routes ?? [],
@@ -131,16 +146,16 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
       };
     }
     case "interfaceRemoved":
-      return { seq, kind, name: String((body as { name?: string }).name ?? ""), hwAddr: String((body as { hwAddr?: string }).hwAddr ?? "") };
+      return { seq, skipped, kind, name: String((body as { name?: string }).name ?? ""), hwAddr: String((body as { hwAddr?: string }).hwAddr ?? "") };
     default:
-      return { seq, kind, request: body } as unknown as DecodedEnvelope;
+      return { seq, skipped, kind, request: body } as unknown as DecodedEnvelope;
   }
 }
 
 /** A received binary frame as JSON, for clients and tests: the same shape `envelopeToJson` gives. */
 export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
   const envelope = decodeEnvelope(frame);
-  const seq = String(envelope.seq);
+  const head = { seq: String(envelope.seq), skipped: envelope.skipped };
   switch (envelope.kind) {
     case "snapshot":
     case "resync": {
@@ -149,15 +164,15 @@ export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
         routes: toProtoJson("Routes", { Routes: envelope.routes }),
         neighbors: toProtoJson("ARPNeighbors", { ARPNeighbors: envelope.neighbors }),
       };
-      return envelope.kind === "snapshot" ? { seq, snapshot } : { seq, resync: snapshot };
+      return envelope.kind === "snapshot" ? { ...head, snapshot } : { ...head, resync: snapshot };
     }
     case "updateInterface":
-      return { seq, updateInterface: toProtoJson("UpdateInterfaceRequest", envelope.request) };
+      return { ...head, updateInterface: toProtoJson("UpdateInterfaceRequest", envelope.request) };
     case "updateRoutes":
-      return { seq, updateRoutes: toProtoJson("UpdateRoutesRequest", envelope.request) };
+      return { ...head, updateRoutes: toProtoJson("UpdateRoutesRequest", envelope.request) };
     case "addNeighbors":
-      return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", envelope.request) };
+      return { ...head, addNeighbors: toProtoJson("AddARPNeighborsRequest", envelope.request) };
     case "interfaceRemoved":
-      return { seq, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+      return { ...head, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
   }
 }

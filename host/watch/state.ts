@@ -2,7 +2,7 @@
 // two of them in the agent's terms. Comparing bytes is exact: the core's output is
 // deterministic, so equal state gives equal bytes.
 
-import type { AgentMessages, Conversion, NeighbourRule } from "../core.ts";
+import type { AgentMessages, Conversion, NeighbourRule, SkippedLink } from "../core.ts";
 import { decode } from "../schema.ts";
 import { elementsOf, wrapInField1 } from "../wire/lists.ts";
 
@@ -24,6 +24,8 @@ export interface NamespaceState {
   routesRequest: Uint8Array;
   /** Each ARPNeighbor as its repeated-field element (tag, length, body). */
   neighbours: Uint8Array[];
+  /** Links Kata would not be given, with the reason (the watcher converts with keepGoing). */
+  skipped: readonly SkippedLink[];
 }
 
 export type Change =
@@ -47,14 +49,16 @@ export function stateOf(conversion: Conversion, rule: NeighbourRule): NamespaceS
     neighboursList,
     routesRequest: messages.updateRoutesRequest,
     neighbours: elementsOf(neighboursList).map((element) => element.whole),
+    skipped: conversion.skipped,
   };
 }
 
 /**
- * What the agent must be told to go from `before` to `after`, in the order it should
- * apply them: removals, interface updates (routes may need the interfaces), the route
- * set, then new neighbours (the whole route set and every neighbour after an interface
- * update). Empty when nothing Kata would send changed.
+ * What changed from `before` to `after`, in the order an agent should apply it: removals,
+ * interface updates (routes may need the interfaces), the route set when the converted
+ * set differs, then the neighbours that are new. Nothing is re-sent: a receiver whose
+ * interface update drops routes and neighbours (the agent takes the link down) restores
+ * them from what it already has (host/apply/follow.ts). Empty when nothing changed.
  */
 export function changesBetween(before: NamespaceState, after: NamespaceState): Change[] {
   const changes: Change[] = [];
@@ -69,11 +73,8 @@ export function changesBetween(before: NamespaceState, after: NamespaceState): C
       changes.push({ kind: "updateInterface", name: entry.name, hwAddr: entry.hwAddr, request: entry.request });
     }
   }
-  // The agent's update_interface takes the link down, and the kernel then drops every
-  // route and neighbour on it: after an interface update the agent needs them all again.
-  const interfaceUpdated = changes.some((change) => change.kind === "updateInterface");
-  if (interfaceUpdated || !sameBytes(before.routesList, after.routesList)) changes.push({ kind: "updateRoutes", request: after.routesRequest });
-  const known = new Set(interfaceUpdated ? [] : before.neighbours.map(key));
+  if (!sameBytes(before.routesList, after.routesList)) changes.push({ kind: "updateRoutes", request: after.routesRequest });
+  const known = new Set(before.neighbours.map(key));
   const added = after.neighbours.filter((element) => !known.has(key(element)));
   if (added.length > 0) changes.push({ kind: "addNeighbors", request: wrapInField1(added).message });
   return changes;

@@ -177,7 +177,7 @@ export class NamespaceWatcher {
         this.emit({ seq: ++this.lastSeq, kind: "resync", state: next });
         return;
       }
-      for (const change of changesBetween(previous, next)) this.emit({ seq: ++this.lastSeq, ...change });
+      for (const change of changesBetween(previous, next)) this.emit({ seq: ++this.lastSeq, skipped: next.skipped, ...change });
     } catch (error) {
       this.fail(error);
     }

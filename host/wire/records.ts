@@ -3,7 +3,9 @@
 // EndpointSpec form, DAN). They use netlink framing with private message types, so the
 // core reads one stream. The numbers mirror assembly/input/records.ts.
 import { NetlinkBuilder } from "../netlink/builder.ts";
-import type { EndpointSpec, GoIPNetSpec, GoIPSpec } from "../dan/endpoint-spec.ts";
+import type { EndpointSpec } from "../dan/endpoint-spec.ts";
+import { AddressFieldError, hexBytes, ipBytes, ipNetBytes, type IPNetBytes } from "./endpoint-addresses.ts";
+import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 
 const KATANET_PCI_PATH = 0x7f01;
 const KATANET_BUS_INFO = 0x7f02;
@@ -64,6 +66,7 @@ function encodeHint(builder: NetlinkBuilder, type: number, name: string, value: 
 /** An endpoint description that cannot be what Kata reads (wrong type, bad hex, ...). */
 export class EndpointSpecError extends Error {
   override name = "EndpointSpecError";
+  readonly exitCode = EXIT_BAD_INPUT;
 }
 
 export function encodeEndpointSpecs(builder: NetlinkBuilder, specs: readonly EndpointSpec[]): void {
@@ -86,50 +89,59 @@ function encodeEndpointSpec(builder: NetlinkBuilder, spec: EndpointSpec): void {
   // Go's uint64(int) conversion: a negative MTU wraps around.
   builder.attrU64(ENDPOINT_MTU, BigInt.asUintN(64, integer(spec.iface?.mtu ?? 0, "iface.mtu")));
   builder.attrU32(ENDPOINT_RAW_FLAGS, low32(spec.iface?.rawFlags ?? 0, "iface.rawFlags"));
-  for (const addr of spec.addrs ?? []) {
-    if (!addr.ipnet) throw new TypeError("an address has a null ipnet (Kata would crash on it)");
+  list(spec.addrs, "addrs").forEach((addr, i) => {
+    const ipnet = ipNetBytes(addr?.ipnet, `addrs[${i}].ipnet`, "address");
+    if (!ipnet) throw new AddressFieldError(`addrs[${i}].ipnet`, "is null (Kata would crash on it)");
     builder.beginNest(ENDPOINT_ADDR);
-    encodeIPNet(builder, addr.ipnet);
+    encodeIPNet(builder, ipnet);
     builder.endNest();
-  }
-  for (const route of spec.routes ?? []) encodeRoute(builder, route);
-  for (const neigh of spec.neighbors ?? []) {
+  });
+  list(spec.routes, "routes").forEach((route, i) => encodeRoute(builder, route, `routes[${i}]`));
+  list(spec.neighbors, "neighbors").forEach((neigh, i) => {
+    const field = `neighbors[${i}]`;
     builder.beginNest(ENDPOINT_NEIGH);
-    encodeIP(builder, NEIGH_IP, neigh.ip, "neighbor ip");
+    encodeIP(builder, NEIGH_IP, ipBytes(neigh.ip, `${field}.ip`));
     if (neigh.hardwareAddrHex !== null && neigh.hardwareAddrHex !== undefined) {
-      builder.attr(NEIGH_LLADDR, hexBytes(neigh.hardwareAddrHex, "neighbor hardwareAddrHex"));
+      builder.attr(NEIGH_LLADDR, hexBytes(neigh.hardwareAddrHex, `${field}.hardwareAddrHex`));
     }
-    builder.attrU32(NEIGH_STATE, low32(neigh.state ?? 0, "neighbor state"));
-    builder.attrU32(NEIGH_FLAGS, low32(neigh.flags ?? 0, "neighbor flags"));
+    builder.attrU32(NEIGH_STATE, low32(neigh.state ?? 0, `${field}.state`));
+    builder.attrU32(NEIGH_FLAGS, low32(neigh.flags ?? 0, `${field}.flags`));
     builder.endNest();
-  }
+  });
   builder.endMessage();
 }
 
-function encodeRoute(builder: NetlinkBuilder, route: EndpointSpec["routes"][number]): void {
+function encodeRoute(builder: NetlinkBuilder, route: EndpointSpec["routes"][number], field: string): void {
   builder.beginNest(ENDPOINT_ROUTE);
-  if (route.dst) {
+  const dst = ipNetBytes(route.dst, `${field}.dst`, "destination");
+  if (dst) {
     builder.beginNest(ROUTE_DST);
-    encodeIPNet(builder, route.dst);
+    encodeIPNet(builder, dst);
     builder.endNest();
   }
-  encodeIP(builder, ROUTE_GW, route.gw, "route gw");
-  encodeIP(builder, ROUTE_SRC, route.src, "route src");
-  builder.attrU32(ROUTE_SCOPE, low32(route.scope ?? 0, "route scope"));
-  builder.attrU32(ROUTE_FAMILY, low32(route.family ?? 0, "route family"));
-  builder.attrU32(ROUTE_FLAGS, low32(route.flags ?? 0, "route flags"));
-  builder.attrU32(ROUTE_MTU, low32(route.mtu ?? 0, "route mtu"));
-  builder.attrU32(ROUTE_PROTOCOL, low32(route.protocol ?? 0, "route protocol"));
+  encodeIP(builder, ROUTE_GW, ipBytes(route.gw, `${field}.gw`));
+  encodeIP(builder, ROUTE_SRC, ipBytes(route.src, `${field}.src`));
+  builder.attrU32(ROUTE_SCOPE, low32(route.scope ?? 0, `${field}.scope`));
+  builder.attrU32(ROUTE_FAMILY, low32(route.family ?? 0, `${field}.family`));
+  builder.attrU32(ROUTE_FLAGS, low32(route.flags ?? 0, `${field}.flags`));
+  builder.attrU32(ROUTE_MTU, low32(route.mtu ?? 0, `${field}.mtu`));
+  builder.attrU32(ROUTE_PROTOCOL, low32(route.protocol ?? 0, `${field}.protocol`));
   builder.endNest();
 }
 
-function encodeIPNet(builder: NetlinkBuilder, ipnet: GoIPNetSpec): void {
-  encodeIP(builder, IPNET_IP, ipnet.ip, "ipnet ip");
-  if (ipnet.mask) builder.attr(IPNET_MASK, hexBytes(ipnet.mask.hex, "mask hex"));
+function encodeIPNet(builder: NetlinkBuilder, ipnet: IPNetBytes): void {
+  encodeIP(builder, IPNET_IP, ipnet.ip);
+  if (ipnet.mask) builder.attr(IPNET_MASK, ipnet.mask);
 }
 
-function encodeIP(builder: NetlinkBuilder, type: number, ip: GoIPSpec | null | undefined, what: string): void {
-  if (ip) builder.attr(type, hexBytes(ip.hex, `${what} hex`));
+function encodeIP(builder: NetlinkBuilder, type: number, ip: Uint8Array | null): void {
+  if (ip) builder.attr(type, ip);
+}
+
+function list<T>(value: readonly T[] | undefined | null, field: string): readonly T[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new TypeError(`${field} must be an array, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function text(value: unknown, field: string): string {
@@ -147,13 +159,4 @@ function integer(value: unknown, field: string): bigint {
 /** Go's int -> uint32/int32 conversions keep the low 32 bits. */
 function low32(value: unknown, field: string): number {
   return Number(BigInt.asUintN(32, integer(value, field)));
-}
-
-function hexBytes(hex: unknown, field: string): Uint8Array {
-  if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new TypeError(`${field} must be an even-length hex string, got ${JSON.stringify(hex)}`);
-  }
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
 }

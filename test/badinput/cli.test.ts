@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageFile } from "../../host/paths.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsUnavailable } from "../support/netns.ts";
+import { asNobody } from "../support/nobody.ts";
 import { CATALOGUE, markdownCell, type BadInput } from "./catalogue.ts";
 
 const CLI = packageFile("dist", "host", "cli.js");
@@ -23,7 +24,7 @@ function run(row: BadInput, index: number): { exit: number | null; stderr: strin
     if (row.setup) ipBatch(namespace, row.setup);
     const args = row.args.map((arg) => arg.replace("FILE", file).replace(/^NS$/, namespace));
     const command = row.namespace === "as-nobody"
-      ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, ...args]
+      ? asNobody([process.execPath, CLI, ...args])
       : [process.execPath, CLI, ...args];
     const child = spawnSync(command[0], command.slice(1), { input: row.stdin ?? "", encoding: "utf8", timeout: 30_000 });
     return { exit: child.status, stderr: child.stderr.replaceAll(namespace || "\0", "NS"), file };

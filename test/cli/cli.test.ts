@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findLiveFixture, fixturesDirectory, readFixture, type LiveFixture } from "../support/fixtures.ts";
 import { repoRoot } from "../support/fixtures.ts";
-import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
+import { assertCleanState, createNamespace, deleteNamespaces, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 
 const cli = join(repoRoot(), "dist", "host", "cli.js");
 const scratch = mkdtempSync(join(tmpdir(), "katanet-cli-"));
@@ -44,14 +44,16 @@ describe("katanet convert", () => {
   test("json prints the decoded messages with Kata's protojson names", () => {
     const result = katanet("convert", fixturePath(rulesDiffer));
     const { interfaces, routes, neighbors } = rulesDiffer.expected.seed!;
-    assert.deepEqual(JSON.parse(result.stdout), { interfaces, routes, neighbors });
+    const { skipped, ...messages } = JSON.parse(result.stdout);
+    assert.deepEqual(messages, { interfaces, routes, neighbors });
+    assert.ok(Array.isArray(skipped), "json lists the links not sent");
   });
 
   test("text reads like ip address / ip route / ip neigh", () => {
     const result = katanet("convert", fixturePath(withRouteMtu), "--format", "text");
     assert.equal(result.status, 0, result.stderr);
     const iface = withRouteMtu.expected.seed!.interfaces[0] as { name: string; type: string; mtu: string; hwAddr: string };
-    assert.match(result.stdout, new RegExp(`^1: ${iface.name}: <> type ${iface.type} mtu ${iface.mtu} link/ether ${iface.hwAddr}$`, "m"));
+    assert.match(result.stdout, new RegExp(`^\\d+: ${iface.name}: <[A-Z_,-]*> type ${iface.type} mtu ${iface.mtu} link/ether ${iface.hwAddr}$`, "m"));
     assert.match(result.stdout, /^default via \S+ dev \S+ mtu \d+$/m);
   });
 
@@ -80,7 +82,7 @@ describe("katanet convert", () => {
   test("bad input names what is wrong and exits 2", () => {
     const notJson = join(scratch, "not.json");
     writeFileSync(notJson, "hello");
-    assert.match(katanet("convert", notJson).stderr, /not\.json is not valid JSON/);
+    assert.match(katanet("convert", notJson).stderr, /not\.json is not JSON: it starts with "h" at byte 0/);
     const badHex = join(scratch, "bad-hex.json");
     writeFileSync(badHex, JSON.stringify({ netlink: { links: ["zz"], addrs: [], routes: [], neighs: [] } }));
     const hex = katanet("convert", badHex);
@@ -147,13 +149,32 @@ describe("katanet scan and capture", { skip: namespaceTestsSkip() }, () => {
 
     const kept = katanet("scan", "--netns", namespace, "--keep-going");
     assert.equal(kept.status, 0, kept.stderr);
-    assert.match(kept.stdout, /^1: eth0: <> type virtual mtu 1500 link\/ether 02:00:00:00:00:01$/m);
+    // As `ip link` shows it: the kernel's ifindex and flags.
+    const ifindex = (JSON.parse(ip(["-n", namespace, "-j", "link", "show", "eth0"])) as { ifindex: number }[])[0].ifindex;
+    assert.match(kept.stdout, new RegExp(`^${ifindex}: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> type virtual mtu 1500 link/ether 02:00:00:00:00:01$`, "m"));
     assert.match(kept.stdout, /^br0: Unsupported network interface: bridge$/m);
+
+    // json and pb64 never hide a left-out link: one line each on stderr, and json lists it.
+    const leftOut = "katanet scan: left out br0: Unsupported network interface: bridge\n";
+    const json = katanet("scan", "--netns", namespace, "--keep-going", "--format", "json");
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal(json.stderr, leftOut);
+    assert.deepEqual(
+      (JSON.parse(json.stdout) as { skipped: { name: string; reason: string }[] }).skipped.find((link) => link.name === "br0"),
+      { name: "br0", reason: "Unsupported network interface: bridge" },
+    );
+    const pb64 = katanet("scan", "--netns", namespace, "--keep-going", "--format", "pb64");
+    assert.equal(pb64.status, 0, pb64.stderr);
+    assert.equal(pb64.stderr, leftOut);
 
     const captureFile = join(scratch, "capture.json");
     assert.equal(katanet("capture", "--netns", namespace, "-o", captureFile).status, 0);
     const replay = katanet("convert", captureFile);
     assert.equal(replay.status, 3, "the capture holds the same bridge");
+    const replayKept = katanet("convert", captureFile, "--keep-going", "--format", "pb64");
+    assert.equal(replayKept.status, 0, replayKept.stderr);
+    assert.equal(replayKept.stderr, leftOut.replace("scan", "convert"));
+    assert.deepEqual(JSON.parse(replayKept.stdout), JSON.parse(pb64.stdout), "convert --keep-going of the capture gives what scan --keep-going gave");
   });
 
   test("a missing namespace is named", () => {

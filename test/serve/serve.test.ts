@@ -44,7 +44,9 @@ describe("serve", { skip }, () => {
     const server = await start();
     const binary = await connect(server.address, { protocol: "katanet.v1" });
     const json = await connect(server.address, { protocol: "katanet.json.v1" });
-    for (const client of [binary, json]) assert.deepEqual(await client.next(), { seq: "0", snapshot: toSnapshot(namespace) });
+    // Every envelope names the links left out, with the reason.
+    const skipped = [{ name: "lo", reason: "loopback" }, { name: "peer0", reason: "no-addresses" }];
+    for (const client of [binary, json]) assert.deepEqual(await client.next(), { seq: "0", skipped, snapshot: toSnapshot(namespace) });
 
     ipBatch(namespace, ["route add default via 10.1.0.254 dev eth0 mtu 1400"]);
     for (const client of [binary, json]) {
@@ -159,9 +161,13 @@ describe("serve", { skip }, () => {
   });
 
   it("encodes an envelope as proto/katanet.proto lays it out", () => {
-    const frame = encodeEnvelope({ seq: 7, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09" });
-    // seq = 7 (field 1), interface_removed (field 6) { name (1), hwAddr (2) }
-    assert.deepEqual([...frame], [0x08, 0x07, 0x32, 0x19, 0x0a, 0x04, ...Buffer.from("eth9"), 0x12, 0x11, ...Buffer.from("02:00:00:00:00:09")]);
-    assert.deepEqual(decodeEnvelopeToJson(frame), { seq: "7", interfaceRemoved: { name: "eth9", hwAddr: "02:00:00:00:00:09" } });
+    const skipped = [{ name: "br0", reason: "Unsupported network interface: bridge" }];
+    const frame = encodeEnvelope({ seq: 7, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09", skipped });
+    // seq = 7 (field 1), interface_removed (field 6) { name (1), hwAddr (2) }, skipped (field 9) { name (1), reason (2) }
+    assert.deepEqual([...frame], [
+      0x08, 0x07, 0x32, 0x19, 0x0a, 0x04, ...Buffer.from("eth9"), 0x12, 0x11, ...Buffer.from("02:00:00:00:00:09"),
+      0x4a, 0x2c, 0x0a, 0x03, ...Buffer.from("br0"), 0x12, 0x25, ...Buffer.from(skipped[0].reason),
+    ]);
+    assert.deepEqual(decodeEnvelopeToJson(frame), { seq: "7", skipped, interfaceRemoved: { name: "eth9", hwAddr: "02:00:00:00:00:09" } });
   });
 });

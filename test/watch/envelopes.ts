@@ -1,7 +1,8 @@
 // Waiting on a watch stream in tests: the next envelope that satisfies a condition, with a
 // generous deadline so a slow machine fails by timeout only when nothing comes at all.
 
-import type { EnvelopeJson } from "../../host/watch/envelope.ts";
+import { envelopeToJson, type EnvelopeJson } from "../../host/watch/envelope.ts";
+import type { Watch } from "../../host/watch/watch.ts";
 
 export const PATIENCE_MS = 15_000;
 
@@ -33,5 +34,14 @@ export async function waitFor<T>(
 
 /** The oneof member an envelope carries. */
 export function kindOf(envelope: EnvelopeJson): string {
-  return Object.keys(envelope).find((key) => key !== "seq")!;
+  return Object.keys(envelope).find((key) => key !== "seq" && key !== "skipped")!;
+}
+
+/** Reads a watch's envelopes one at a time, as JSON; throws if the watch has ended. */
+export function envelopeReader(stream: () => Watch): () => Promise<EnvelopeJson> {
+  return async () => {
+    const result = await stream().next();
+    if (result.done) throw new Error("the watch ended");
+    return envelopeToJson(result.value);
+  };
 }

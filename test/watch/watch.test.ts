@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { assertInOriginalNamespace } from "../../host/netlink/netns.ts";
-import { envelopeToJson, type EnvelopeJson } from "../../host/watch/envelope.ts";
 import { watch, type Watch } from "../../host/watch/watch.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
-import { kindOf, waitFor } from "./envelopes.ts";
+import { envelopeReader, kindOf, waitFor } from "./envelopes.ts";
 import { routeBurst, SETUP, toSnapshot } from "./scenario.ts";
 
 const skip = namespaceTestsSkip();
@@ -12,11 +11,7 @@ const skip = namespaceTestsSkip();
 describe("watch", { skip }, () => {
   let namespace: string;
   let stream: Watch;
-  const next = async (): Promise<EnvelopeJson> => {
-    const result = await stream.next();
-    if (result.done) throw new Error("the watch ended");
-    return envelopeToJson(result.value);
-  };
+  const next = envelopeReader(() => stream);
 
   before(async () => {
     namespace = createNamespace();
@@ -115,11 +110,7 @@ describe("watch after a receive-buffer overflow", { skip }, () => {
     namespace = createNamespace();
     ipBatch(namespace, SETUP);
     const stream = watch({ netns: namespace, receiveBufferBytes: 4096 });
-    const next = async () => {
-      const result = await stream.next();
-      if (result.done) throw new Error("the watch ended");
-      return envelopeToJson(result.value);
-    };
+    const next = envelopeReader(() => stream);
     try {
       await next();
       // ip runs synchronously here, so the event loop cannot read while the burst lands.
