@@ -47,7 +47,12 @@ Attaching an attached namespace reports the existing attachment and changes noth
 Exit codes: 0 attached (or already attached); 2 the namespace or machine is in the way (a
 taken tap name, a missing device): the step, the link and the kernel's error are printed and
 everything this attach did is undone; 1 anything else. KATANET_ATTACH_FAIL_AFTER=K in the
-environment makes attach fail right after step K (a test seam; it is undone the same way).`,
+environment makes attach fail right after step K (a test seam; it is undone the same way).
+
+examples:
+  katanet attach --netns pod1
+  katanet attach --netns pod1 --model macvtap --queues 4 --format json
+  katanet attach --netns pod1 --follow --detach-on-exit`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -107,7 +112,11 @@ nothing attached it changes nothing and exits 0.
 
   --netns   /var/run/netns/NAME, a path, or /proc/PID/ns/net; default: this process's own
             e.g. --netns pod1
-  --format  text (default) or json e.g. --format json`,
+  --format  text (default) or json e.g. --format json
+
+examples:
+  katanet detach --netns pod1
+  katanet detach --netns /proc/4242/ns/net --format json`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { netns: { type: "string" }, format: { type: "string", default: "text" } } });
     const format = parseOutputFormat(values.format);
