@@ -4,6 +4,7 @@ import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
 import { writePb64 } from "../format/pb64.ts";
 import { formatText } from "../format/text.ts";
 import { UsageError } from "./command.ts";
+import { parseNamedValues } from "./device-options.ts";
 
 export const FORMATS = ["json", "pb64", "text"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -30,13 +31,7 @@ export function parseFormat(value: string | undefined, fallback: Format): Format
 
 /** --pci-path KEY=PATH, repeated: an interface name (scan) or a host PCI id (DAN). */
 export function parsePciPaths(values: string[]): Record<string, string> {
-  const paths: Record<string, string> = {};
-  for (const value of values) {
-    const at = value.indexOf("=");
-    if (at <= 0) throw new UsageError(`--pci-path takes KEY=PATH (for example eth0=02/00), not "${value}"`);
-    paths[value.slice(0, at)] = value.slice(at + 1);
-  }
-  return paths;
+  return parseNamedValues("--pci-path", "KEY=PATH", "eth0=02/00", values);
 }
 
 export function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, write: (text: string) => void): void {

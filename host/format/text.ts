@@ -28,7 +28,8 @@ export function formatText(decoded: DecodedMessages, skipped: SkippedLink[] = []
 function interfaceLines(iface: Interface, position: number): string[] {
   const attributes = [`mtu ${iface.mtu.toString()}`];
   if (iface.hwAddr) attributes.push(`link/ether ${iface.hwAddr}`);
-  if (iface.devicePath) attributes.push(`pci ${iface.devicePath}`);
+  // A CCW bus id (s390x) has dots, a PCI path none.
+  if (iface.devicePath) attributes.push(`${iface.devicePath.includes(".") ? "ccw" : "pci"} ${iface.devicePath}`);
   const flags = iface.rawFlags & IFF_NOARP ? "<NOARP>" : "<>";
   const header = `${position}: ${iface.name}: ${flags} type ${iface.type || '""'} ${attributes.join(" ")}`;
   const addresses = iface.IPAddresses.map((a) => `    ${a.family === 1 ? "inet6" : "inet"} ${a.address}/${a.mask}`);
