@@ -1,6 +1,7 @@
 // The conversions a user asks for, each ending in the one Wasm converter: a capture of a
 // namespace's dumps, endpoints described by hand, or a DAN file.
 import { asCapture, captureInput, type Capture } from "./capture.ts";
+import { defaultCore } from "./default-core.ts";
 import { KatanetCore, MalformedInputError, type Conversion, type ConvertOptions } from "./core.ts";
 import { danToEndpointSpecs, type GuestPciPaths } from "./dan/convert.ts";
 import type { EndpointSpec } from "./dan/endpoint-spec.ts";
@@ -8,13 +9,7 @@ import { NetlinkBuilder } from "./netlink/builder.ts";
 import { tagConversion, traced } from "./trace.ts";
 import { encodeCcwDevices, encodeEndpointSpecs, EndpointSpecError } from "./wire/records.ts";
 
-let shared: KatanetCore | undefined;
-
-/** One core per process is enough for the library functions; callers may pass their own. */
-export function defaultCore(): KatanetCore {
-  shared ??= new KatanetCore();
-  return shared;
-}
+export { defaultCore };
 
 /** generateVCNetworkStructures over the core's input, in a span. */
 function generate(core: KatanetCore, input: Uint8Array, options: ConvertOptions): Conversion {

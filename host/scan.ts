@@ -6,7 +6,7 @@
 // neighbour datagram happen while the thread receives the next.
 import { DUMP_KINDS, encodeHex, type Capture, type DumpKind } from "./capture.ts";
 import { KatanetCore, type Conversion, type ConvertOptions, type LinkSummary } from "./core.ts";
-import { defaultCore } from "./convert.ts";
+import { defaultCore } from "./default-core.ts";
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { dumpNamespace } from "./netlink/dump.ts";
 import { DumpThread } from "./netlink/dump-thread.ts";

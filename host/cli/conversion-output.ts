@@ -1,8 +1,6 @@
 // Options and printing shared by the commands that end in a conversion (convert, scan).
 import type { Conversion, NeighbourRule } from "../core.ts";
-import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
 import { writePb64 } from "../format/pb64.ts";
-import { formatText } from "../format/text.ts";
 import { UsageError } from "./command.ts";
 import { parseNamedValues } from "./device-options.ts";
 
@@ -34,10 +32,13 @@ export function parsePciPaths(values: string[]): Record<string, string> {
   return parseNamedValues("--pci-path", "KEY=PATH", "eth0=02/00", values);
 }
 
-export function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, write: (text: string) => void): void {
+/** Decoding loads protobufjs, which pb64 output does without: a one-shot command loads it
+ * only for json and text. */
+export async function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, write: (text: string) => void): Promise<void> {
   const messages = conversion.messages[rule];
   if (!messages) throw new Error(`the conversion has no messages for the ${rule} rule`);
   if (format === "pb64") return writePb64(messages, write);
+  const [{ decodeMessages, toDecodedJson }, { formatText }] = await Promise.all([import("../format/decoded.ts"), import("../format/text.ts")]);
   const decoded = decodeMessages(messages);
   if (format === "json") return write(JSON.stringify(toDecodedJson(decoded), null, 2) + "\n");
   write(formatText(decoded, conversion.skipped));

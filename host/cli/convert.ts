@@ -49,7 +49,7 @@ ${DEVICE_USAGE}`,
       }
       conversion = convertCapture(capture, options);
     }
-    writeConversion(conversion, rule, format, io.out);
+    await writeConversion(conversion, rule, format, io.out);
     return EXIT_OK;
   },
 };

@@ -29,7 +29,7 @@ ${DEVICE_USAGE}`,
       rules: [rule],
       dumpThread: false, // one scan: starting the thread would cost more than it saves
     });
-    writeConversion(conversion, rule, format, io.out);
+    await writeConversion(conversion, rule, format, io.out);
     return EXIT_OK;
   },
 };
