@@ -15,13 +15,14 @@ type Api = typeof import("@opentelemetry/api");
 
 /** Where @opentelemetry/api 1.x keeps what an application registered (a tracer provider, a
  * context manager), shared by every copy of the API in the process. Absent: nothing was. */
-const REGISTERED = Symbol.for("opentelemetry.js.api.1");
+export const OTEL_REGISTRATIONS = Symbol.for("opentelemetry.js.api.1");
 const require = createRequire(import.meta.url);
 let api: Api | undefined;
 
-/** The API once the application registered with it; undefined while no span could record. */
+/** The API while the application has something registered with it; undefined while no span could record. */
 function registeredApi(): Api | undefined {
-  if (api === undefined && REGISTERED in globalThis) api = require("@opentelemetry/api") as Api;
+  if (!(OTEL_REGISTRATIONS in globalThis)) return undefined;
+  api ??= require("@opentelemetry/api") as Api;
   return api;
 }
 
