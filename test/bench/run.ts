@@ -3,7 +3,7 @@
 // bench file takes part without being registered here.
 
 import { readdirSync, writeFileSync } from "node:fs";
-import { cpus, release } from "node:os";
+import { cpus, loadavg, release } from "node:os";
 import { dirname, extname } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -23,6 +23,8 @@ const benchFiles = readdirSync(dirname(here))
   .filter((file) => file.endsWith(suffix))
   .sort();
 
+/** Other work on the machine moves every figure; the page says how busy it was. */
+const loadAtStart = loadavg()[0];
 const sections: string[] = [];
 for (const file of benchFiles) {
   const module = (await import(pathToFileURL(`${dirname(here)}/${file}`).href)) as BenchModule;
@@ -34,10 +36,11 @@ for (const file of benchFiles) {
 
 const runtime = "Deno" in globalThis ? `Deno ${(globalThis as { Deno?: { version: { deno: string } } }).Deno!.version.deno}` : `Node ${process.version}`;
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Linux ${release()}, ${runtime}`;
+const load = `load average ${loadAtStart.toFixed(1)} when the run started, ${loadavg()[0].toFixed(1)} when it ended`;
 const page = `# Performance
 
 Written by \`npm run bench\` (tinybench and whole-process timings); do not edit by hand, the
-next run rewrites it. Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${machine}.
+next run rewrites it. Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${machine}; ${load}.
 On a shared VM the figures move from run to run; ratios taken within one run are steadier
 than absolute times.
 
