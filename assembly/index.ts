@@ -15,8 +15,9 @@ import { decodeNeighbour } from "./netlink/neighbour";
 import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./input/records";
 import { buildEndpoints } from "./kata/endpoints";
 import { checkPciPath } from "./kata/pcipath";
+import { resolveCcwDevices } from "./kata/ccw";
 import { emit as emitSection, listLength, neededCapacity, rewindSections } from "./kata/sections";
-import { prepareChain, prepareLastNeighbour, prepareLastRoute } from "./kata/convert";
+import { prepareChain, prepareLastNeighbour, prepareLastRoute, setS390x } from "./kata/convert";
 import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
 import { out } from "./proto/writer";
 import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
@@ -25,6 +26,7 @@ import { writeIP } from "./text/ip";
 
 export const LOAD_KEEP_GOING: u32 = 1;
 export const LOAD_DECODE_ONLY: u32 = 2; // stop before Kata's rules: the host gathers hints first
+export const LOAD_S390X: u32 = 4; // device paths are CCW devices, as Kata's runtime on s390x sends them
 
 const input = new ByteRegion();
 const output = new ByteRegion();
@@ -132,7 +134,8 @@ function finish(flags: u32): i32 {
     return lastError.code;
   }
   if (!handDescribed && !buildEndpoints((flags & LOAD_KEEP_GOING) != 0)) return lastError.code;
-  if (!checkPciPaths()) return lastError.code;
+  if (!checkPciPaths() || !resolveCcwDevices()) return lastError.code;
+  setS390x((flags & LOAD_S390X) != 0);
   rewindSections();
   loaded = true;
   return endpoints.rows;

@@ -200,7 +200,8 @@ export const E_MTU_LOW = 10;
 export const E_MTU_HIGH = 11;
 export const E_RAW_FLAGS = 12;
 export const E_PAIR = 13; // +1: the network-pair index as an i64 (low, high); -1 without a pair
-export const endpoints = new Table(15);
+export const E_CCW = 15; // +1; length NIL: no CCW device (set by name from the hints, whatever the source)
+export const endpoints = new Table(17);
 
 export function pairIndex(row: i32): i64 {
   return (<i64>endpoints.get(row, E_PAIR + 1) << 32) | (<i64>endpoints.get(row, E_PAIR) & 0xffffffff);
@@ -211,7 +212,7 @@ export function setPairIndex(row: i32, index: i64): void {
   endpoints.set(row, E_PAIR + 1, <i32>(index >> 32));
 }
 
-// host-supplied facts keyed by interface name: PCI paths, ethtool bus info, vhost-user sockets
+// host-supplied facts keyed by interface name: PCI paths, CCW devices, ethtool bus info, vhost-user sockets
 export const H_KIND = 0;
 export const H_NAME = 1; // +1
 export const H_VALUE = 3; // +1

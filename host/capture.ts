@@ -1,9 +1,9 @@
 // A capture: the input half of a live fixture. `netlink` holds every RTM_NEW* message of
-// the four dumps as hex (whole nlmsghdr + payload); `pciPaths` and `hints` are what a
+// the four dumps as hex (whole nlmsghdr + payload); `pciPaths`, `ccwDevices` and `hints` are what a
 // hypervisor and the scan's probes would add. Fixture files are valid captures, and
 // `katanet capture` writes this shape.
 import { NetlinkBuilder } from "./netlink/builder.ts";
-import { encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
+import { encodeCcwDevices, encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
 import { EXIT_BAD_INPUT } from "./exit-codes.ts";
 
 export const DUMP_KINDS = ["links", "addrs", "routes", "neighs"] as const;
@@ -12,6 +12,8 @@ export type DumpKind = (typeof DUMP_KINDS)[number];
 export interface Capture {
   netlink: Record<DumpKind, string[]>;
   pciPaths?: Record<string, string>;
+  /** s390x guests' CCW bus ids (0.SSID.DEVNO) by interface name. */
+  ccwDevices?: Record<string, string>;
   hints?: CaptureHints;
 }
 
@@ -33,6 +35,7 @@ export function asCapture(value: unknown): Capture {
     }
   }
   checkStringMap(value.pciPaths, "pciPaths");
+  checkStringMap(value.ccwDevices, "ccwDevices");
   if (value.hints !== undefined) {
     if (!isObject(value.hints)) throw new CaptureFormatError('"hints" must be an object');
     checkStringMap(value.hints.busInfo, "hints.busInfo");
@@ -57,6 +60,7 @@ export interface CaptureInput {
 export function captureInput(capture: Capture): CaptureInput {
   const records = new NetlinkBuilder();
   encodePciPaths(records, capture.pciPaths ?? {});
+  encodeCcwDevices(records, capture.ccwDevices ?? {});
   encodeHints(records, capture.hints ?? {});
   const recordBytes = records.finish();
   const messages = DUMP_KINDS.flatMap((kind) =>

@@ -3,6 +3,7 @@
 // instance; it reuses its buffers from call to call.
 import { readFileSync } from "node:fs";
 import { instantiateSync } from "@assemblyscript/loader";
+import { HOST_ARCH } from "./arch.ts";
 import { packageFile } from "./paths.ts";
 import { elementsOf, field1Header, wrapInField1 } from "./wire/lists.ts";
 import { EXIT_BAD_INPUT, EXIT_KATA_ERROR } from "./exit-codes.ts";
@@ -16,6 +17,7 @@ const SECTION_ROUTES = 1;
 const SECTION_NEIGHBOURS = { seed: 2, "preseed-gateway": 3 } as const;
 const LOAD_KEEP_GOING = 1;
 const LOAD_DECODE_ONLY = 2;
+const LOAD_S390X = 4;
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
 /** A list section's window at most: a million routes are written 4 MiB at a time. */
 const LARGEST_LIST_WINDOW = 4 * 1024 * 1024;
@@ -123,6 +125,8 @@ export interface ConvertOptions {
   rules?: readonly NeighbourRule[];
   /** Leave out links Kata would reject (listed in `skipped`) instead of failing. */
   keepGoing?: boolean;
+  /** GOARCH whose rules apply (default: this machine's); on s390x device paths are CCW devices. */
+  arch?: string;
 }
 
 const decoder = new TextDecoder();
@@ -437,7 +441,7 @@ function unescapeField(field: string): string {
 }
 
 function loadFlags(options: ConvertOptions): number {
-  return options.keepGoing ? LOAD_KEEP_GOING : 0;
+  return (options.keepGoing ? LOAD_KEEP_GOING : 0) | ((options.arch ?? HOST_ARCH) === "s390x" ? LOAD_S390X : 0);
 }
 
 const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);

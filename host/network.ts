@@ -2,7 +2,7 @@
 // CSPRNG, network interface pairs, interworking models. The rules run in the Wasm core;
 // randomness and UUIDs come from here, because the core has none of its own.
 import { randomUUID, getRandomValues } from "node:crypto";
-import { defaultCore } from "./convert.ts";
+import { defaultCore } from "./default-core.ts";
 import { EXIT_BAD_INPUT } from "./exit-codes.ts";
 
 const MAC_BYTES = 6;

@@ -6,7 +6,7 @@
 // neighbour datagram happen while the thread receives the next.
 import { DUMP_KINDS, encodeHex, type Capture, type DumpKind } from "./capture.ts";
 import { KatanetCore, type Conversion, type ConvertOptions, type LinkSummary } from "./core.ts";
-import { defaultCore } from "./convert.ts";
+import { defaultCore } from "./default-core.ts";
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { dumpNamespace } from "./netlink/dump.ts";
 import { DumpThread } from "./netlink/dump-thread.ts";
@@ -14,13 +14,16 @@ import { busInfos, EthtoolSocket, vhostUserSockets } from "./netlink/ethtool.ts"
 import { netlinkMessages } from "./netlink/messages.ts";
 import { inNamespace } from "./netlink/netns.ts";
 import { NetlinkSocket } from "./netlink/socket.ts";
-import { encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
+import { tagConversion, traced } from "./trace.ts";
+import { encodeCcwDevices, encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
 
 export interface ScanOptions extends ConvertOptions {
   /** NAME (/var/run/netns/NAME), a path, or a PID; the calling thread's own namespace when absent. */
   netns?: string;
   /** Guest PCI paths by interface name, as a hypervisor would assign them. */
   pciPaths?: Record<string, string>;
+  /** s390x guests' CCW bus ids (0.SSID.DEVNO) by interface name, the device paths there. */
+  ccwDevices?: Record<string, string>;
   core?: KatanetCore;
   /** Receive the dumps on a helper thread, overlapping kernel and decoding work (default
    * true). The thread starts on the first such scan and serves the later ones. It pays
@@ -33,20 +36,25 @@ const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 
 /** Scans a namespace: Kata's endpoints and the agent messages for them. */
 export function scan(options: ScanOptions = {}): Conversion {
-  const core = options.core ?? defaultCore();
-  const hints = readNamespace(options, core);
-  const records = new NetlinkBuilder();
-  encodeHints(records, hints);
-  encodePciPaths(records, options.pciPaths ?? {});
-  core.append(records.finish());
-  return core.classify(options);
+  return traced("scan", { netns: options.netns ?? OWN_NAMESPACE }, (span) => {
+    const core = options.core ?? defaultCore();
+    const hints = readNamespace(options, core);
+    const records = new NetlinkBuilder();
+    encodeHints(records, hints);
+    encodePciPaths(records, options.pciPaths ?? {});
+    encodeCcwDevices(records, options.ccwDevices ?? {});
+    core.append(records.finish());
+    const conversion = traced("generate", {}, (generate) => tagConversion(generate, core.classify(options)));
+    return tagConversion(span, conversion);
+  });
 }
 
 /** The namespace's raw dumps and hints, in the form `katanet convert` reads back. */
 export function capture(options: Omit<ScanOptions, keyof ConvertOptions> = {}): Capture {
   const core = options.core ?? defaultCore();
   const hints = readNamespace(options, core);
-  return { netlink: splitByKind(core.inputBytes()), pciPaths: { ...(options.pciPaths ?? {}) }, hints };
+  const ccwDevices = options.ccwDevices === undefined ? {} : { ccwDevices: { ...options.ccwDevices } };
+  return { netlink: splitByKind(core.inputBytes()), pciPaths: { ...(options.pciPaths ?? {}) }, ...ccwDevices, hints };
 }
 
 /** Dumps the namespace into the core's input and gathers Kata's per-link hints. */
@@ -63,11 +71,12 @@ function readNamespace(options: Pick<ScanOptions, "netns" | "dumpThread">, core:
   try {
     const thread = options.dumpThread === false ? null : DumpThread.ready();
     if (thread === null) {
-      dumpNamespace(netlink, core.resetInput());
+      dumpNamespace(tracedDumps(netlink), core.resetInput());
       const candidates = probeCandidates(core.decodeLinks());
       return { busInfo: busInfos(ethtool, candidates), vhostUserSockets: vhostUserSockets(candidates) };
     }
-    return dumpOverlapped(thread, netlink, ethtool, core);
+    // The worker has no tracer: one span covers the four dumps, made here.
+    return traced("dump", { type: DUMP_KINDS.join(","), thread: true }, () => dumpOverlapped(thread, netlink, ethtool, core));
   } finally {
     netlink.close();
     ethtool.close();
@@ -106,6 +115,18 @@ function probeCandidates(links: LinkSummary[]): LinkSummary[] {
 }
 
 const KIND_OF_TYPE: Record<number, DumpKind> = { 16: "links", 20: "addrs", 24: "routes", 28: "neighs" };
+/** A dump request's message type is its reply's plus two (RTM_GETLINK = RTM_NEWLINK + 2). */
+const GET_TO_NEW = 2;
+
+/** The socket's dumps, each in a span tagged with what it reads. */
+function tracedDumps(socket: NetlinkSocket): Pick<NetlinkSocket, "dump"> {
+  return {
+    dump(request, sink) {
+      const kind = KIND_OF_TYPE[new DataView(request.buffer, request.byteOffset).getUint16(4, true) - GET_TO_NEW];
+      traced("dump", { type: kind }, () => socket.dump(request, sink));
+    },
+  };
+}
 
 function splitByKind(stream: Uint8Array): Capture["netlink"] {
   const netlink = Object.fromEntries(DUMP_KINDS.map((kind) => [kind, [] as string[]])) as Capture["netlink"];

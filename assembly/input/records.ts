@@ -16,6 +16,7 @@ import { hasHeader, messagePayload, messagePayloadLength, messageType } from "..
 export const KATANET_PCI_PATH: u16 = 0x7f01;
 export const KATANET_BUS_INFO: u16 = 0x7f02;
 export const KATANET_VHOST_USER: u16 = 0x7f03;
+export const KATANET_CCW_DEVICE: u16 = 0x7f04;
 export const KATANET_ENDPOINT: u16 = 0x7f10;
 
 const HINT_NAME: u16 = 1;
@@ -171,7 +172,7 @@ function setMask(table: Table, row: i32, kindField: i32, reader: AttributeReader
 }
 
 export function isHintType(type: u16): bool {
-  return type == KATANET_PCI_PATH || type == KATANET_BUS_INFO || type == KATANET_VHOST_USER;
+  return type == KATANET_PCI_PATH || type == KATANET_BUS_INFO || type == KATANET_VHOST_USER || type == KATANET_CCW_DEVICE;
 }
 
 export { lastError };

@@ -4,7 +4,7 @@
 // UpdateInterfaceRequest. Every rule of the conversion lives in this file.
 import {
   addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_TAIL,
-  C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_TAIL, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI,
+  C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_TAIL, endpoints, E_CCW, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI,
   E_RAW_FLAGS, E_TYPE, findChain, inputBase, neighs, NONE, NO_RUN, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE,
   prepared, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_MTU, R_PREPARED,
   R_PROTOCOL, R_SCOPE, R_SRC,
@@ -17,6 +17,7 @@ import { ipAt, ipNetAt, isIPv4, isLoopback, maskOnes, writeIP } from "../text/ip
 import { macAt, writeMAC } from "../text/mac";
 import { endpointTypeText } from "./endpoints";
 import { writePciPath } from "./pcipath";
+import { CCW_DEVICE_TEXT_MAX, writeCcwDevice } from "./ccw";
 import { sameIPText } from "./gateways";
 import { bytesEqual } from "../text/compare";
 
@@ -118,11 +119,19 @@ function writeHardwareAddress(endpoint: i32): void {
   out.close(field);
 }
 
+let s390x = false;
+
+/** On s390x Kata sends the endpoint's CCW device as its device path, or none, whatever its PCI path. */
+export function setS390x(on: bool): void {
+  s390x = on;
+}
+
 function writeDevicePath(endpoint: i32): void {
-  const length = endpoints.get(endpoint, E_PCI + 1);
+  const length = endpoints.get(endpoint, (s390x ? E_CCW : E_PCI) + 1);
   if (length <= 0) return;
   const field = out.open(IFACE_DEVICE_PATH);
-  writePciPath(at(endpoints.get(endpoint, E_PCI)), length);
+  if (s390x) writeCcwDevice(endpoint);
+  else writePciPath(at(endpoints.get(endpoint, E_PCI)), length);
   out.close(field);
 }
 
@@ -326,7 +335,7 @@ export function unpreparedSize(row: usize, isRoute: bool, device: usize, deviceL
 
 export function interfaceBound(endpoint: i32): i32 {
   let bound = 96 + 2 * endpoints.get(endpoint, E_NAME + 1) + endpoints.get(endpoint, E_TYPE + 1);
-  bound += 3 * endpoints.get(endpoint, E_HW + 1) + 3 * max(0, endpoints.get(endpoint, E_PCI + 1));
+  bound += 3 * endpoints.get(endpoint, E_HW + 1) + 3 * max(0, endpoints.get(endpoint, E_PCI + 1)) + CCW_DEVICE_TEXT_MAX;
   const chain = chainOf(endpoint);
   let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);
   while (addr != NONE) {

@@ -2,7 +2,7 @@
 // on '/') and printed by String() as two lower-case hex digits per slot.
 import { lastError } from "../errors";
 import { out } from "../proto/writer";
-import { writeHexByte } from "../text/digits";
+import { hexDigit, writeHexByte } from "../text/digits";
 
 const MAX_SLOT: u32 = 0x1f;
 
@@ -54,11 +54,4 @@ function slotValue(ptr: usize, length: i32): i32 {
     if (value > MAX_SLOT) return -1;
   }
   return <i32>value;
-}
-
-function hexDigit(c: u8): i32 {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
 }

@@ -92,3 +92,11 @@ function decimalDigits(value: u64): i32 {
   }
   return digits;
 }
+
+/** A hex digit's value, either case; -1 for any other byte. */
+export function hexDigit(c: u8): i32 {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}

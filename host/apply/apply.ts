@@ -16,6 +16,7 @@ import { runUnits, type ApplyReport, type Step, type Unit } from "./steps.ts";
 import { waitForUsableAddresses } from "./tentative.ts";
 import { fieldError } from "./text.ts";
 import { defaultCore } from "../convert.ts";
+import { traced } from "../trace.ts";
 
 const EEXIST = 17;
 const EADDRNOTAVAIL = 99;
@@ -44,6 +45,10 @@ export class Applier {
   }
 
   apply(requests: AgentRequests): ApplyReport {
+    return traced("apply", { netns: this.netns }, () => this.applyRequests(requests));
+  }
+
+  private applyRequests(requests: AgentRequests): ApplyReport {
     const plan = planRequests(requests);
     const ipv6 = inNamespace(this.netns, namespaceSupportsIpv6);
     checkLinksExist(plan, listLinks(this.socket));

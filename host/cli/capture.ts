@@ -2,7 +2,7 @@
 // with `katanet convert`.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { defaultCore } from "../convert.ts";
+import { defaultCore } from "../default-core.ts";
 import { kernelLinks } from "../format/link-flags.ts";
 import { capture } from "../scan.ts";
 import { type Command, EXIT_OK } from "./command.ts";

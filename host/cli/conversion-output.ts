@@ -1,9 +1,8 @@
 // Options and printing shared by the commands that end in a conversion (convert, scan).
 import type { Conversion, NeighbourRule } from "../core.ts";
-import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
 import { writePb64 } from "../format/pb64.ts";
-import { formatText } from "../format/text.ts";
 import { type CliIO, UsageError } from "./command.ts";
+import { parseNamedValues } from "./device-options.ts";
 import type { KernelLink } from "../format/link-flags.ts";
 import { isRejected } from "../format/skipped.ts";
 
@@ -32,21 +31,9 @@ export function parseFormat(value: string | undefined, fallback: Format): Format
 
 /** --pci-path KEY=PATH, repeated: an interface name (scan) or a host PCI id (DAN). */
 export function parsePciPaths(values: string[]): Record<string, string> {
-  const paths: Record<string, string> = {};
-  for (const value of values) {
-    const at = value.indexOf("=");
-    if (at <= 0) throw new UsageError(`--pci-path takes KEY=PATH (for example eth0=02/00), not "${value}"`);
-    paths[value.slice(0, at)] = value.slice(at + 1);
-  }
-  return paths;
+  return parseNamedValues("--pci-path", "KEY=PATH", "eth0=02/00", values);
 }
 
-/**
- * Prints the conversion in `format`. Links left out because Kata would reject them
- * (--keep-going) are never hidden: `text` lists every skipped link under "not sent:",
- * `json` has them in "skipped", and for json and pb64 each rejected link is also one line
- * on standard error. `links` (the kernel's ifindex and flags) is shown by `text`.
- */
 /** Throws for a --pci-path KEY that names nothing in the input: a typo would otherwise leave
  * the interface without its guest path, silently. */
 export function checkPciPathKeys(pciPaths: Record<string, string>, known: Iterable<string>, what: string): void {
@@ -57,13 +44,23 @@ export function checkPciPathKeys(pciPaths: Record<string, string>, known: Iterab
   throw new UsageError(`--pci-path ${unknown}=${pciPaths[unknown]}: "${unknown}" matches no ${what} (there are: ${listed})`);
 }
 
-export function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, io: Pick<CliIO, "out" | "err">, command: string, links?: ReadonlyMap<string, KernelLink>): void {
+/**
+ * Prints the conversion in `format`. Links left out because Kata would reject them
+ * (--keep-going) are never hidden: `text` lists every skipped link under "not sent:",
+ * `json` has them in "skipped", and for json and pb64 each rejected link is also one line
+ * on standard error. `links` (the kernel's ifindex and flags) is shown by `text`.
+ * Decoding loads protobufjs, which pb64 output does without: a one-shot command loads it
+ * only for json and text.
+ */
+export async function writeConversion(conversion: Conversion, rule: NeighbourRule, format: Format, io: Pick<CliIO, "out" | "err">, command: string, links?: ReadonlyMap<string, KernelLink>): Promise<void> {
   const messages = conversion.messages[rule];
   if (!messages) throw new Error(`the conversion has no messages for the ${rule} rule`);
-  if (format === "text") return io.out(formatText(decodeMessages(messages), conversion.skipped, links));
   for (const link of conversion.skipped) {
-    if (isRejected(link)) io.err(`katanet ${command}: left out ${link.name}: ${link.reason}\n`);
+    if (format !== "text" && isRejected(link)) io.err(`katanet ${command}: left out ${link.name}: ${link.reason}\n`);
   }
   if (format === "pb64") return writePb64(messages, io.out);
-  io.out(JSON.stringify({ ...toDecodedJson(decodeMessages(messages)), skipped: conversion.skipped }, null, 2) + "\n");
+  const [{ decodeMessages, toDecodedJson }, { formatText }] = await Promise.all([import("../format/decoded.ts"), import("../format/text.ts")]);
+  const decoded = decodeMessages(messages);
+  if (format === "text") return io.out(formatText(decoded, conversion.skipped, links));
+  io.out(JSON.stringify({ ...toDecodedJson(decoded), skipped: conversion.skipped }, null, 2) + "\n");
 }

@@ -6,6 +6,7 @@ import { danToEndpointSpecs } from "../dan/convert.ts";
 import type { EndpointSpec } from "../dan/endpoint-spec.ts";
 import { kernelLinks, type KernelLink } from "../format/link-flags.ts";
 import { type CliIO, type Command, EXIT_OK, UsageError } from "./command.ts";
+import { DEVICE_USAGE, deviceOptions, parseDeviceOptions } from "./device-options.ts";
 import { checkPciPathKeys, conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
 import { readInput, readJson } from "./read-input.ts";
 
@@ -13,7 +14,7 @@ export const convertCommand: Command = {
   name: "convert",
   usage: `katanet convert CAPTURE.json | --endpoints SPEC.json | --dan FILE
         [--pci-path KEY=PATH]... [--keep-going] [--neighbors seed|preseed-gateway]
-        [--format json|pb64|text]
+        [--format json|pb64|text] [--arch GOARCH] [--ccw-device IFNAME=0.SSID.DEVNO]...
 
 Prints what Kata's runtime would send its guest agent for an input read from a file
 ("-" reads standard input; inputs are JSON of at most 256 MiB).
@@ -32,16 +33,18 @@ Prints what Kata's runtime would send its guest agent for an input read from a f
   --neighbors    seed (default) or preseed-gateway: see katanet scan --help
   --format       json (default: the decoded messages), pb64 (the six messages in base64)
                  or text (like ip address / ip route / ip neigh)
+${DEVICE_USAGE}
 
 examples:
   katanet capture -o host.json && katanet convert host.json --keep-going --format text
   katanet convert --endpoints endpoints.json --format pb64
-  katanet convert --dan sandbox.json --pci-path 0000:85:02.5=02/00 --neighbors preseed-gateway`,
+  katanet convert --dan sandbox.json --pci-path 0000:85:02.5=02/00 --neighbors preseed-gateway
+  katanet convert --endpoints endpoints.json --arch s390x --ccw-device eth0=0.0.0001`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { ...conversionOptions, endpoints: { type: "string" }, dan: { type: "string" }, "keep-going": { type: "boolean", default: false } },
+      options: { ...conversionOptions, endpoints: { type: "string" }, dan: { type: "string" }, "keep-going": { type: "boolean", default: false }, ...deviceOptions },
     });
     const sources = [positionals.length > 0, values.endpoints !== undefined, values.dan !== undefined].filter(Boolean).length;
     if (sources !== 1 || positionals.length > 1) {
@@ -53,7 +56,8 @@ examples:
     const rule = parseRule(values.neighbors);
     const format = parseFormat(values.format, "json");
     const pciPaths = parsePciPaths(values["pci-path"]);
-    const options = { rules: [rule], keepGoing: values["keep-going"] };
+    const { arch, ccwDevices } = parseDeviceOptions(values);
+    const options = { rules: [rule], keepGoing: values["keep-going"], arch, ccwDevices };
     let conversion: Conversion;
     let links: ReadonlyMap<string, KernelLink> | undefined;
     if (values.dan !== undefined) {
@@ -64,19 +68,22 @@ examples:
       if (Object.keys(pciPaths).length > 0) throw new UsageError("--pci-path does not apply to --endpoints: give each endpoint its pciPath");
       conversion = convertEndpoints((await readJson(values.endpoints, io)) as EndpointSpec[], options);
     } else {
-      ({ conversion, links } = await convertCaptureFile(positionals[0], pciPaths, options, io));
+      ({ conversion, links } = await convertCaptureFile(positionals[0], { pciPaths, ccwDevices }, options, io));
     }
-    writeConversion(conversion, rule, format, io, "convert", links);
+    await writeConversion(conversion, rule, format, io, "convert", links);
     return EXIT_OK;
   },
 };
 
-async function convertCaptureFile(path: string, pciPaths: Record<string, string>, options: ConvertOptions, io: CliIO): Promise<{ conversion: Conversion; links: ReadonlyMap<string, KernelLink> }> {
-  const capture = (await readJson(path, io)) as { pciPaths?: Record<string, string> };
-  if (capture && typeof capture === "object" && !Array.isArray(capture)) capture.pciPaths = { ...(capture.pciPaths ?? {}), ...pciPaths };
+async function convertCaptureFile(path: string, devices: { pciPaths: Record<string, string>; ccwDevices: Record<string, string> }, options: ConvertOptions, io: CliIO): Promise<{ conversion: Conversion; links: ReadonlyMap<string, KernelLink> }> {
+  const capture = (await readJson(path, io)) as { pciPaths?: Record<string, string>; ccwDevices?: Record<string, string> };
+  if (capture && typeof capture === "object" && !Array.isArray(capture)) {
+    capture.pciPaths = { ...(capture.pciPaths ?? {}), ...devices.pciPaths };
+    capture.ccwDevices = { ...(capture.ccwDevices ?? {}), ...devices.ccwDevices };
+  }
   const core = defaultCore();
   const conversion = convertCapture(capture, options, core);
   const links = kernelLinks(core.inputBytes());
-  checkPciPathKeys(pciPaths, links.keys(), "interface in the capture");
+  checkPciPathKeys(devices.pciPaths, links.keys(), "interface in the capture");
   return { conversion, links };
 }

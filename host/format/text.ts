@@ -31,7 +31,8 @@ export function formatText(decoded: DecodedMessages, skipped: SkippedLink[] = []
 function interfaceLines(iface: Interface, link: KernelLink | undefined): string[] {
   const attributes = [`mtu ${iface.mtu.toString()}`];
   if (iface.hwAddr) attributes.push(`link/ether ${iface.hwAddr}`);
-  if (iface.devicePath) attributes.push(`pci ${iface.devicePath}`);
+  // A CCW bus id (s390x) has dots, a PCI path none.
+  if (iface.devicePath) attributes.push(`${iface.devicePath.includes(".") ? "ccw" : "pci"} ${iface.devicePath}`);
   const flags = link ? linkFlagsText(link.flags) : iface.rawFlags & IFF_NOARP ? "<NOARP>" : "<>";
   const index = link ? `${link.index}: ` : "";
   const header = `${index}${iface.name}: ${flags} type ${iface.type || '""'} ${attributes.join(" ")}`;

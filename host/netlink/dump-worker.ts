@@ -4,7 +4,8 @@
 // counts as booted only once that has worked.
 
 import { workerData } from "node:worker_threads";
-import { FINISHED, publishDump, RingWriter, type SharedRing } from "./dump-thread.ts";
+import { FINISHED, RingWriter, type SharedRing } from "./dump-ring.ts";
+import { publishDump } from "./dump-thread.ts";
 import { NetlinkSocket } from "./socket.ts";
 
 const writer = new RingWriter(workerData as SharedRing);

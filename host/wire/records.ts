@@ -1,4 +1,4 @@
-// Encodes what the host hands the Wasm core besides kernel messages: PCI paths, the
+// Encodes what the host hands the Wasm core besides kernel messages: PCI paths, CCW devices, the
 // classification hints a scan gathers, and endpoints described by hand (structs.json
 // EndpointSpec form, DAN). They use netlink framing with private message types, so the
 // core reads one stream. The numbers mirror assembly/input/records.ts.
@@ -10,6 +10,7 @@ import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 const KATANET_PCI_PATH = 0x7f01;
 const KATANET_BUS_INFO = 0x7f02;
 const KATANET_VHOST_USER = 0x7f03;
+const KATANET_CCW_DEVICE = 0x7f04;
 const KATANET_ENDPOINT = 0x7f10;
 
 const HINT_NAME = 1;
@@ -52,6 +53,11 @@ export interface CaptureHints {
 
 export function encodePciPaths(builder: NetlinkBuilder, pciPaths: Record<string, string>): void {
   for (const [name, path] of Object.entries(pciPaths)) encodeHint(builder, KATANET_PCI_PATH, name, path);
+}
+
+/** CCW bus ids (0.SSID.DEVNO) by interface name, for hand-described endpoints too. */
+export function encodeCcwDevices(builder: NetlinkBuilder, ccwDevices: Record<string, string>): void {
+  for (const [name, id] of Object.entries(ccwDevices)) encodeHint(builder, KATANET_CCW_DEVICE, name, id);
 }
 
 export function encodeHints(builder: NetlinkBuilder, hints: CaptureHints): void {

@@ -40,7 +40,9 @@ async function measure(fixture: LiveFixture): Promise<Map<string, number>> {
   return opsPerSecond;
 }
 
-export async function runSuite(): Promise<void> {
+export const title = "Conversion throughput";
+
+export async function runSuite(): Promise<string> {
   const fixtures = largeFixtures();
   if (fixtures.length === 0) throw new Error(`no live fixture with ≥ ${LARGE_FIXTURE_MESSAGES} netlink messages`);
   const rows: string[][] = [];
@@ -59,6 +61,8 @@ export async function runSuite(): Promise<void> {
       ]);
     }
   }
-  console.log("namespace conversion, netlink bytes → agent protobufs (seed rule)\n");
-  console.log(formatTable(["fixture", "path", "ops/s", "MB/s in", "vs plain TS", "vs protobufjs"], rows));
+  return [
+    "namespace conversion, netlink bytes → agent protobufs (seed rule)\n",
+    formatTable(["fixture", "path", "ops/s", "MB/s in", "vs plain TS", "vs protobufjs"], rows),
+  ].join("\n");
 }

@@ -14,6 +14,7 @@ import { NetlinkSocket } from "../../host/netlink/socket.ts";
 import { scan } from "../../host/scan.ts";
 import { liveFixtures } from "../support/fixtures.ts";
 import { buildFixtureNamespaces, namespaceTestsUnavailable, waitForSettledNamespace } from "../support/netns.ts";
+import { median } from "./stats.ts";
 import { formatTable } from "./table.ts";
 
 const LARGE_FIXTURE_MESSAGES = 5_000;
@@ -55,17 +56,12 @@ async function measureNamespace(namespace: string, core: KatanetCore): Promise<M
   }
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
+export const title = "Live scan";
 
-export async function runSuite(): Promise<void> {
+export async function runSuite(): Promise<string> {
   const unavailable = namespaceTestsUnavailable();
   if (unavailable) {
-    console.log(`live scan bench skipped: ${unavailable}`);
-    return;
+    return `live scan bench skipped: ${unavailable}`;
   }
   if ((await DumpThread.started()) === null) throw new Error(`the dump thread did not start: ${DumpThread.unavailable ?? "timed out"}`);
   const core = new KatanetCore();
@@ -91,13 +87,16 @@ export async function runSuite(): Promise<void> {
       namespaces.delete();
     }
   }
-  console.log(`live scan of rebuilt namespaces: ${ROUNDS} rounds, median of the rounds' median per call;`);
-  console.log("vs raw dump: median of the per-round ratios, and their range\n");
-  console.log(formatTable(["namespace", "path", "ms", "vs raw dump", "range"], rows));
+  const report = [
+    `live scan of rebuilt namespaces: ${ROUNDS} rounds, median of the rounds' median per call;`,
+    "vs raw dump: median of the per-round ratios, and their range\n",
+    formatTable(["namespace", "path", "ms", "vs raw dump", "range"], rows),
+  ];
   if (routeScans.length > 1) {
     routeScans.sort((a, b) => a.links - b.links);
     const [fewest, most] = [routeScans[0], routeScans[routeScans.length - 1]];
-    console.log(`\nkatanet scan, ${most.links} links / ${fewest.links} links (similar route counts): ${(most.ms / fewest.ms).toFixed(2)}×`);
+    report.push(`\nkatanet scan, ${most.links} links / ${fewest.links} links (similar route counts): ${(most.ms / fewest.ms).toFixed(2)}×`);
   }
+  return report.join("\n");
 }
 

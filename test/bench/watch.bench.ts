@@ -111,11 +111,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function runSuite(): Promise<void> {
+export const title = "Watch: a change to the client";
+
+export async function runSuite(): Promise<string> {
   const unavailable = namespaceTestsUnavailable();
   if (unavailable) {
-    console.log(`watch bench skipped: ${unavailable}`);
-    return;
+    return `watch bench skipped: ${unavailable}`;
   }
   const namespace = createNamespace();
   const rows: string[][] = [];
@@ -152,7 +153,9 @@ export async function runSuite(): Promise<void> {
   } finally {
     deleteNamespaces(namespace);
   }
-  console.log(`route add → frame at the last-connected client, ${RUN_MS / 1000} s per row (half the events are adds, half deletes);`);
-  console.log(`wake p99: how late the churn process's sleeps ended, the machine's own scheduling delay during the row\n`);
-  console.log(formatTable(["events/s", "clients", "coalesce ms", "frames", "p50 ms", "p99 ms", "max ms", "wake p99 ms"], rows));
+  return [
+    `route add → frame at the last-connected client, ${RUN_MS / 1000} s per row (half the events are adds, half deletes);`,
+    `wake p99: how late the churn process's sleeps ended, the machine's own scheduling delay during the row\n`,
+    formatTable(["events/s", "clients", "coalesce ms", "frames", "p50 ms", "p99 ms", "max ms", "wake p99 ms"], rows),
+  ].join("\n");
 }

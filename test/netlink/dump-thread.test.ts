@@ -7,15 +7,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AF_NETLINK, SOCK_CLOEXEC, SOCK_RAW } from "../../host/netlink/constants.ts";
 import { dumpNamespace } from "../../host/netlink/dump.ts";
 import {
-  createRing,
   DumpThread,
-  DumpThreadStalled,
   publishDump,
   receiveDump,
-  RingReader,
-  RingWriter,
   type DumpProgress,
 } from "../../host/netlink/dump-thread.ts";
+import { createRing, DumpThreadStalled, RingReader, RingWriter } from "../../host/netlink/dump-ring.ts";
 import { netlinkAttributes, netlinkMessages } from "../../host/netlink/messages.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
