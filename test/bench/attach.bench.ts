@@ -111,12 +111,11 @@ async function measure(workload: Workload, namespaces: string[]): Promise<Map<st
   return rounds;
 }
 
-export async function runSuite(): Promise<void> {
+export const title = "Attach and detach: katanet against ip/tc";
+
+export async function runSuite(): Promise<string> {
   const unavailable = namespaceTestsUnavailable();
-  if (unavailable) {
-    console.log(`attach bench skipped: ${unavailable}`);
-    return;
-  }
+  if (unavailable) return `attach bench skipped: ${unavailable}`;
   const rows: string[][] = [];
   for (const workload of WORKLOADS) {
     const fixture = endpointNamespaces(workload.namespaces);
@@ -133,7 +132,9 @@ export async function runSuite(): Promise<void> {
       fixture.delete();
     }
   }
-  console.log("attach + detach, tcfilter (tap, two ingress qdiscs, two u32 redirects), all in one run;");
-  console.log("ms per pass over the namespaces (median of rounds); vs the library: median of per-round ratios (range)\n");
-  console.log(formatTable(["work", "path", "ms", "vs katanet", "range", "attach ms", "attach vs katanet", "detach ms"], rows));
+  return [
+    "attach + detach, tcfilter (tap, two ingress qdiscs, two u32 redirects), all in one run;",
+    "ms per pass over the namespaces (median of rounds); vs the library: median of per-round ratios (range)\n",
+    formatTable(["work", "path", "ms", "vs katanet", "range", "attach ms", "attach vs katanet", "detach ms"], rows),
+  ].join("\n");
 }

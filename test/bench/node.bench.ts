@@ -164,7 +164,7 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (value: number) => value.toFixed(2);
 
-async function fairness(address: string, pid: number, stormy: string, quiet: string): Promise<void> {
+async function fairness(address: string, pid: number, stormy: string, quiet: string): Promise<string> {
   const calm = await quietChanges(address, quiet, QUIET_SAMPLES, () => false);
   const before = usageOf(pid);
   const during: number[] = [];
@@ -181,26 +181,24 @@ async function fairness(address: string, pid: number, stormy: string, quiet: str
   const wakeUps = lateness.stop();
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const afterwards = usageOf(pid);
-  console.log(
-    formatTable(
+  const table = formatTable(
       ["quiet namespace: route change → frame", "samples", "p50 ms", "p99 ms", "max ms"],
       [
         ["no storm", String(calm.length), ms(percentile(calm, 50)), ms(percentile(calm, 99)), ms(Math.max(...calm))],
         [`during ${STORMS} storms of 20,000 route changes in another`, String(during.length), ms(percentile(during, 50)), ms(percentile(during, 99)), ms(Math.max(...during))],
         ["(this process's own 1 ms timer, how late it woke meanwhile)", String(wakeUps.length), ms(percentile(wakeUps, 50)), ms(percentile(wakeUps, 99)), ms(Math.max(...wakeUps))],
       ],
-    ),
-  );
-  console.log(`\nagent RSS: ${before.rssMiB.toFixed(1)} MiB before the storms, ${peak.toFixed(1)} MiB peak (sampled every 50 ms), ${afterwards.rssMiB.toFixed(1)} MiB 3 s after`);
+    );
+  return `${table}\n\nagent RSS: ${before.rssMiB.toFixed(1)} MiB before the storms, ${peak.toFixed(1)} MiB peak (sampled every 50 ms), ${afterwards.rssMiB.toFixed(1)} MiB 3 s after`;
 }
 
-export async function runSuite(): Promise<void> {
+export const title = "One agent for the node: cost per namespace and fairness";
+
+export async function runSuite(): Promise<string> {
   const unavailable = namespaceTestsUnavailable();
-  if (unavailable) {
-    console.log(`node agent bench skipped: ${unavailable}`);
-    return;
-  }
+  if (unavailable) return `node agent bench skipped: ${unavailable}`;
   const rows: string[][] = [];
+  let fairnessReport = "";
   let names: string[] = [];
   try {
     for (const count of COUNTS) {
@@ -220,20 +218,18 @@ export async function runSuite(): Promise<void> {
         String(Math.round(single.fds * scale)),
         buildSeconds.toFixed(1),
       ]);
-      if (count === COUNTS[COUNTS.length - 1] && count >= 2) await fairness(agent.address, agent.child.pid!, names[0], names[1]);
+      if (count === COUNTS[COUNTS.length - 1] && count >= 2) fairnessReport = await fairness(agent.address, agent.child.pid!, names[0], names[1]);
       await agent.stop();
     }
   } finally {
     deleteAll(names);
     names = [];
   }
-  console.log(`\nload average while measuring (2 vCPUs, shared): ${loadavg().map((load) => load.toFixed(1)).join(" ")}`);
-  console.log(
-    `\n${formatTable(
+  const load = `load average while measuring (2 vCPUs, shared): ${loadavg().map((load) => load.toFixed(1)).join(" ")}`;
+  return `${load}\n\n${formatTable(
       ["namespaces", "agent RSS MiB", "agent fds", "start → all streaming ms", `single serves RSS MiB (${SINGLE_PROCESSES} measured, scaled)`, "single serves fds (scaled)", "build s"],
-      rows,
-    )}`,
-  );
+    rows,
+  )}${fairnessReport ? `\n\n${fairnessReport}` : ""}`;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await runSuite();
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(await runSuite());
