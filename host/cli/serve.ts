@@ -3,7 +3,8 @@
 import { parseArgs } from "node:util";
 import { checkListenPolicy, DEFAULT_LISTEN, parseListen } from "../serve/listen.ts";
 import { serve } from "../serve/server.ts";
-import { type Command, EXIT_OK, EXIT_UNEXPECTED, UsageError } from "./command.ts";
+import { NamespaceGoneError } from "../watch/namespace-presence.ts";
+import { type Command, EXIT_BAD_INPUT, EXIT_OK, EXIT_UNEXPECTED, UsageError } from "./command.ts";
 import { parseRule } from "./conversion-output.ts";
 import { parseWholeNumber } from "./watch.ts";
 
@@ -65,7 +66,7 @@ katanet.ClientRequest) for a fresh snapshot.`,
     await server.close();
     if (failure) {
       io.err(`katanet serve: stopped: ${failure.message}\n`);
-      return EXIT_UNEXPECTED;
+      return failure instanceof NamespaceGoneError ? EXIT_BAD_INPUT : EXIT_UNEXPECTED;
     }
     return EXIT_OK;
   },

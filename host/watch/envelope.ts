@@ -96,11 +96,11 @@ function snapshotJson(state: NamespaceState): SnapshotJson {
 
 /** A received frame, decoded with proto/katanet.proto. */
 export type DecodedEnvelope =
-  | { seq: number; kind: "snapshot" | "resync"; interfaces: Interface[]; routes: Route[]; neighbors: ARPNeighbor[] }
-  | { seq: number; kind: "updateInterface"; request: Messages["UpdateInterfaceRequest"] }
-  | { seq: number; kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
-  | { seq: number; kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
-  | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string };
+  | { seq: bigint; kind: "snapshot" | "resync"; interfaces: Interface[]; routes: Route[]; neighbors: ARPNeighbor[] }
+  | { seq: bigint; kind: "updateInterface"; request: Messages["UpdateInterfaceRequest"] }
+  | { seq: bigint; kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
+  | { seq: bigint; kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
+  | { seq: bigint; kind: "interfaceRemoved"; name: string; hwAddr: string };
 
 /** Thrown for a frame that is not a katanet.Envelope; the message says why. */
 export class EnvelopeError extends Error {
@@ -114,7 +114,8 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
   } catch (error) {
     throw new EnvelopeError(`frame is not a katanet.Envelope: ${(error as Error).message}`);
   }
-  const seq = Number(String(message.seq ?? 0));
+  // uint64: protobufjs gives a Long (or a number below 2^53); its decimal text is exact.
+  const seq = BigInt(String(message.seq ?? 0));
   const kind = message.message as EnvelopeKind | undefined;
   if (kind === undefined) throw new EnvelopeError(`envelope ${seq} carries no message`);
   const body = message[kind] as Record<string, never>;

@@ -7,6 +7,7 @@ import type { KatanetCore, NeighbourRule } from "../core.ts";
 import { scan } from "../scan.ts";
 import type { Envelope } from "./envelope.ts";
 import { DEFAULT_RECEIVE_BUFFER_BYTES, EventSocket } from "./event-socket.ts";
+import { NamespacePresence } from "./namespace-presence.ts";
 import { watchReadable } from "./readiness.ts";
 import { changesBetween, stateOf, type NamespaceState } from "./state.ts";
 
@@ -37,7 +38,8 @@ export interface WatchOptions {
 
 export interface WatchListener {
   envelope(envelope: Envelope): void;
-  /** The watch stopped because of `error`; no envelopes follow. */
+  /** The watch stopped because of `error`; no envelopes follow. A NamespaceGoneError
+   * means the namespace was deleted (only this watcher's stream need end). */
   failed(error: Error): void;
 }
 
@@ -52,6 +54,7 @@ export class NamespaceWatcher {
   private readonly listeners = new Set<WatchListener>();
   private readonly socket: EventSocket;
   private readonly stopReading: () => void;
+  private readonly stopPresence: () => void;
   private stopped = false;
 
   /** Subscribes first and scans second, so no change can fall between the two. */
@@ -65,6 +68,7 @@ export class NamespaceWatcher {
         readable: () => this.onReadable(),
         failed: (error) => this.fail(error),
       });
+      this.stopPresence = new NamespacePresence(options.netns).watch((error) => this.fail(error));
     } catch (error) {
       this.socket.close();
       throw error;
@@ -96,6 +100,7 @@ export class NamespaceWatcher {
     this.stopped = true;
     clearTimeout(this.pendingRescan);
     this.stopReading();
+    this.stopPresence();
     this.socket.close();
   }
 
