@@ -16,7 +16,7 @@ export const DEFAULT_MAX_PER_MESSAGE = 10_000;
 
 const NONE: AgentRequests = { interfaces: [], routes: undefined, neighbours: [] };
 
-export function streamItem(frame: Uint8Array, maxPerMessage = DEFAULT_MAX_PER_MESSAGE): StreamItem {
+export function streamItem(frame: Uint8Array): StreamItem {
   let envelope;
   try {
     envelope = decodeEnvelope(frame);
@@ -24,12 +24,6 @@ export function streamItem(frame: Uint8Array, maxPerMessage = DEFAULT_MAX_PER_ME
     if (error instanceof EnvelopeError) throw new ApplyInputError(`stream ${error.message}`);
     throw error;
   }
-  const item = itemOf(envelope);
-  if (item.kind !== "interfaceRemoved") checkSize(item.seq, item.requests, maxPerMessage);
-  return item;
-}
-
-function itemOf(envelope: ReturnType<typeof decodeEnvelope>): StreamItem {
   const { seq } = envelope;
   // Unlike pb64 input, a stream's route list is always an UpdateRoutes request, even when
   // empty: the watcher sends one when the last route goes, and a snapshot or resync is the
@@ -52,9 +46,10 @@ function itemOf(envelope: ReturnType<typeof decodeEnvelope>): StreamItem {
   }
 }
 
-function checkSize(seq: bigint, requests: AgentRequests, max: number): void {
+/** Refuses requests with more than `max` interfaces, routes or neighbours. */
+export function checkSize(requests: AgentRequests, max = DEFAULT_MAX_PER_MESSAGE): void {
   const counts = { interfaces: requests.interfaces.length, routes: requests.routes?.length ?? 0, neighbours: requests.neighbours.length };
   for (const [what, count] of Object.entries(counts)) {
-    if (count > max) throw new ApplyInputError(`stream envelope ${seq}: ${count} ${what}, more than the ${max} one frame may carry (--max-per-message)`);
+    if (count > max) throw new ApplyInputError(`${count} ${what}, more than the ${max} one frame may carry (--max-per-message)`);
   }
 }

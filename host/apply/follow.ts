@@ -8,7 +8,7 @@
 // stream describes (by MAC: those of the last snapshot and of later interface updates).
 
 import type { Applier } from "./apply.ts";
-import { DEFAULT_MAX_PER_MESSAGE, streamItem } from "./envelope.ts";
+import { checkSize, streamItem } from "./envelope.ts";
 import { ApplyInputError } from "./input.ts";
 import { parseMac } from "./text.ts";
 import { ApplyError, type ApplyReport } from "./steps.ts";
@@ -43,8 +43,9 @@ export class Follower {
   async handle(frame: Uint8Array, signal?: AbortSignal): Promise<FollowEvent> {
     let seq: bigint | undefined;
     try {
-      const item = streamItem(frame, this.options.maxPerMessage ?? DEFAULT_MAX_PER_MESSAGE);
+      const item = streamItem(frame);
       seq = item.seq;
+      if (item.kind !== "interfaceRemoved") checkSize(item.requests, this.options.maxPerMessage);
       if (item.kind !== "snapshot" && item.kind !== "resync") {
         const out = this.outOfLine(item.seq);
         if (out) return out;
@@ -72,7 +73,8 @@ export class Follower {
     if (this.awaitingSnapshot) return { seq, summary: `change ${seq} skipped: waiting for the snapshot asked for` };
     if (this.last === undefined || seq === this.last + 1n) return undefined;
     this.awaitingSnapshot = true;
-    const problem = seq <= this.last ? `is not newer than ${this.last}` : `follows ${this.last}: changes ${this.last + 1n}-${seq - 1n} are missing`;
+    const missing = seq - 1n === this.last + 1n ? `change ${seq - 1n} is` : `changes ${this.last + 1n}-${seq - 1n} are`;
+    const problem = seq <= this.last ? `is not newer than ${this.last}` : `follows ${this.last}: ${missing} missing`;
     return { seq, summary: `change ${seq} ${problem}; skipped, asking for a snapshot`, wantsSnapshot: true };
   }
 }
