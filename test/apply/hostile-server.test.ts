@@ -221,7 +221,33 @@ describe("katanet follow against a hostile server", { skip: namespaceTestsSkip()
       await tearDown();
     }
   });
+
+  it("SIGINT while a route waits for a tentative source: the wait ends, the frame is rolled back, exit 0", async () => {
+    const namespace = await setUp();
+    try {
+      // DAD that takes minutes: the address stays tentative for as long as the test needs.
+      for (const setting of ["conf.eth0.accept_dad=1", "conf.eth0.dad_transmits=100", "neigh.eth0.retrans_time_ms=5000"]) {
+        ip(["netns", "exec", namespace, "sysctl", "-q", "-w", `net.ipv6.${setting}`]);
+      }
+      // No link-local address: the kernel would make it again, tentative, when eth0 comes back up.
+      ipBatch(namespace, ["link set eth0 addrgenmode none", "addr flush dev eth0 scope link"]);
+      const before = stateOf(namespace);
+      const follow = startFollow([server.url, "--netns", namespace]);
+      const client = await server.nextClient();
+      const iface = { ...ETH0, IPAddresses: [...ETH0.IPAddresses, { family: 1, address: "2001:db8::2", mask: "64" }] };
+      client.send(envelope(0, "snapshot", { interfaces: [iface], routes: [{ dest: "2001:db8:9::/64", source: "2001:db8::2", device: "eth0", family: 1 }] }));
+      await until("the source address tentative", () => /2001:db8::2\/64 scope global tentative/.test(ip(["-n", namespace, "addr", "show", "eth0"])));
+      follow.stop();
+      assert.equal(await follow.done, 0);
+      assert.match(follow.io.stderr, /^envelope 0 failed: .*: stopped by a signal before this write\n/);
+      assert.match(follow.io.stderr, /\n {2}the namespace is as it was before\n$/);
+      assert.deepEqual(stateOf(namespace), before);
+    } finally {
+      await tearDown();
+    }
+  });
 });
+
 
 /** Completes the WebSocket handshake, then never sends nor answers anything. */
 async function silentServer(): Promise<{ url: string; close(): void }> {
