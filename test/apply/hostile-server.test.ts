@@ -122,6 +122,35 @@ describe("katanet follow against a hostile server", { skip: namespaceTestsSkip()
     }
   });
 
+  it("a route on a link the stream does not describe: refused whole; with --agent-semantics it is written", async () => {
+    const namespace = await setUp();
+    try {
+      const before = stateOf(namespace);
+      const snapshot = envelope(0, "snapshot", { interfaces: [ETH0], routes: [{ dest: "10.7.0.0/16", device: "extra0" }] });
+      const scoped = startFollow([server.url, "--netns", namespace]);
+      (await server.nextClient()).send(snapshot);
+      await until("the frame reported", () => scoped.io.stderr.includes("\n"));
+      scoped.stop();
+      assert.equal(await scoped.done, 0);
+      assert.equal(
+        scoped.io.stderr,
+        `envelope 0 failed: routes[0].device "extra0": not one of the links the stream describes; only those are touched (--agent-semantics lifts this)\n`,
+      );
+      assert.deepEqual(stateOf(namespace), before);
+
+      const agent = startFollow([server.url, "--netns", namespace, "--agent-semantics"]);
+      (await server.nextClient()).send(snapshot);
+      await until("the snapshot applied", () => agent.io.stdout.includes("snapshot 0:"));
+      agent.stop();
+      assert.equal(await agent.done, 0);
+      assert.match(ip(["-n", namespace, "route"]), /10\.7\.0\.0\/16 dev extra0/);
+      // The agent deletes the old routes of every link and table.
+      assert.doesNotMatch(ip(["-n", namespace, "route", "show", "table", "100"]), /203\.0\.113\.0/);
+    } finally {
+      await tearDown();
+    }
+  });
+
   it("a frame over --max-frame-bytes ends the stream (exit 1); compression is never offered", async () => {
     const namespace = await setUp();
     try {
