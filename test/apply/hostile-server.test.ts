@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { followCommand } from "../../host/cli/follow.ts";
 import { assertCleanState, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 import { envelope, hostileServer, nextRequest, type HostileServer } from "./hostile.ts";
-import { buildMirror, capturedIO, type Mirror } from "./support.ts";
+import { buildMirror, capturedIO, settle, type Mirror } from "./support.ts";
 
 const MAC = "02:00:00:00:dd:01";
 const ETH0 = { name: "eth0", hwAddr: MAC, mtu: 1500, IPAddresses: [{ family: 0, address: "10.0.0.2", mask: "24" }] };
@@ -70,6 +70,7 @@ describe("katanet follow against a hostile server", { skip: namespaceTestsSkip()
   const setUp = async () => {
     server = await hostileServer();
     mirror = podMirror();
+    await settle(mirror.namespace);
     return mirror.namespace;
   };
   const tearDown = async () => {
@@ -260,6 +261,7 @@ describe("katanet follow against a hostile server", { skip: namespaceTestsSkip()
       }
       // No link-local address: the kernel would make it again, tentative, when eth0 comes back up.
       ipBatch(namespace, ["link set eth0 addrgenmode none", "addr flush dev eth0 scope link"]);
+      await settle(namespace);
       const before = stateOf(namespace);
       const follow = startFollow([server.url, "--netns", namespace]);
       const client = await server.nextClient();

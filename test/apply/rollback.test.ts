@@ -10,7 +10,7 @@ import { apply } from "../../host/apply/apply.ts";
 import { parsePb64Json } from "../../host/apply/input.ts";
 import { ApplyError } from "../../host/apply/steps.ts";
 import { assertCleanState, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
-import { buildMirror, pb64Json, type Mirror } from "./support.ts";
+import { buildMirror, pb64Json, settle, type Mirror } from "./support.ts";
 
 const MAC = "02:00:00:00:ab:01";
 
@@ -60,6 +60,7 @@ describe("rollback of a failed apply", { skip: namespaceTestsSkip() }, () => {
   it("a route the kernel refuses: every write undone, the deleted addresses and routes restored", async () => {
     const mirror = podLikeMirror();
     try {
+      await settle(mirror.namespace);
       const before = stateOf(mirror.namespace);
       const error = await apply(FAILING, { netns: mirror.namespace }).then(() => assert.fail("applied"), (error: unknown) => error);
       assert.ok(error instanceof ApplyError);
@@ -79,6 +80,7 @@ describe("rollback of a failed apply", { skip: namespaceTestsSkip() }, () => {
   it("a stop asked for before the next write: nothing left changed", async () => {
     const mirror = podLikeMirror();
     try {
+      await settle(mirror.namespace);
       const before = stateOf(mirror.namespace);
       const stop = new AbortController();
       stop.abort();

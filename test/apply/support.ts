@@ -131,3 +131,12 @@ export function pb64Json(requests: RequestsJson): string {
     ),
   });
 }
+
+/** Waits (up to 5 s) until no link of `namespace` is waiting for carrier and no address is
+ * still tentative: the kernel finishes both a moment after setup, and a test comparing the
+ * namespace before and after must not take that moment for a change. */
+export async function settle(namespace: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  const busy = () => /tentative|NO-CARRIER|LOWERLAYERDOWN/.test(ip(["-n", namespace, "addr"]));
+  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
