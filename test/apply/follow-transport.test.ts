@@ -11,10 +11,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { followCommand } from "../../host/cli/follow.ts";
 import { serve, type Server } from "../../host/serve/server.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
+import { startFollow, until } from "./hostile.ts";
 import { buildMirror, capturedIO, type Mirror } from "./support.ts";
 
 const MAC = "02:00:00:00:ee:71";
@@ -25,21 +25,6 @@ function opensslMissing(): string | false {
     return false;
   } catch {
     return "the openssl binary is not installed (.ci/run installs it)";
-  }
-}
-
-function startFollow(args: string[]) {
-  const io = capturedIO();
-  let stop = () => {};
-  io.stopped = new Promise<void>((resolve) => (stop = resolve));
-  return { io, stop, done: followCommand.run(args, io) };
-}
-
-async function until(what: string, check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`never happened: ${what}`);
-    await sleep(20);
   }
 }
 

@@ -6,11 +6,9 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { createServer, type Socket } from "node:net";
 import { after, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { followCommand } from "../../host/cli/follow.ts";
 import { assertCleanState, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
-import { envelope, hostileServer, nextRequest, type HostileServer } from "./hostile.ts";
-import { buildMirror, capturedIO, settle, type Mirror } from "./support.ts";
+import { envelope, hostileServer, nextRequest, startFollow, until, type HostileServer } from "./hostile.ts";
+import { buildMirror, settle, stateOf, type Mirror } from "./support.ts";
 
 const MAC = "02:00:00:00:dd:01";
 const ETH0 = { name: "eth0", hwAddr: MAC, mtu: 1500, IPAddresses: [{ family: 0, address: "10.0.0.2", mask: "24" }] };
@@ -37,31 +35,6 @@ function podMirror(): Mirror {
     throw error;
   }
   return mirror;
-}
-
-function stateOf(namespace: string): Record<string, string[]> {
-  const lines = (args: string[]) => ip(["-n", namespace, ...args]).split("\n").filter((line) => line !== "").sort();
-  return {
-    links: lines(["-o", "link"]).map((line) => line.replace(/ qdisc \S+/, "")),
-    addresses: lines(["-o", "addr"]),
-    routes: lines(["route", "show", "table", "all"]),
-  };
-}
-
-function startFollow(args: string[]) {
-  const io = capturedIO();
-  let stop = () => {};
-  io.stopped = new Promise<void>((resolve) => (stop = resolve));
-  const done = followCommand.run(args, io);
-  return { io, stop, done };
-}
-
-async function until(what: string, check: () => boolean, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`never happened: ${what}`);
-    await sleep(20);
-  }
 }
 
 describe("katanet follow against a hostile server", { skip: namespaceTestsSkip() }, () => {

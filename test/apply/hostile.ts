@@ -2,11 +2,14 @@
 // server speaking katanet.v1 that sends whatever envelope a test builds (the project's own
 // .proto through host/schema.ts), and records what the follower sent and offered.
 
+import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import protobuf from "protobufjs";
 import { WebSocketServer, type WebSocket } from "ws";
 import { encode, typeByName, type ARPNeighbor, type Interface, type Route } from "../../host/schema.ts";
-import type { RequestsJson } from "./support.ts";
+import { followCommand } from "../../host/cli/follow.ts";
+import { capturedIO, type RequestsJson } from "./support.ts";
 
 const FIELD = { snapshot: 2, updateInterface: 3, updateRoutes: 4, addNeighbors: 5 } as const;
 
@@ -73,4 +76,21 @@ export async function hostileServer(): Promise<HostileServer> {
 export function nextRequest(client: WebSocket): Promise<unknown> {
   const type = typeByName("katanet.ClientRequest");
   return new Promise((resolve) => client.once("message", (data) => resolve(type.toObject(type.decode(data as Uint8Array)))));
+}
+
+/** `katanet follow ARGS` running, with a captured I/O and a stop() that plays SIGINT. */
+export function startFollow(args: string[]) {
+  const io = capturedIO();
+  let stop = () => {};
+  io.stopped = new Promise<void>((resolve) => (stop = resolve));
+  return { io, stop, done: followCommand.run(args, io) };
+}
+
+/** Polls `check` until it holds; fails naming `what` after `deadlineMs`. */
+export async function until(what: string, check: () => boolean, deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`never happened: ${what}`);
+    await sleep(20);
+  }
 }

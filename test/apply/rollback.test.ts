@@ -10,7 +10,7 @@ import { apply } from "../../host/apply/apply.ts";
 import { parsePb64Json } from "../../host/apply/input.ts";
 import { ApplyError } from "../../host/apply/steps.ts";
 import { assertCleanState, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
-import { buildMirror, pb64Json, settle, type Mirror } from "./support.ts";
+import { buildMirror, pb64Json, settle, stateOf, type Mirror } from "./support.ts";
 
 const MAC = "02:00:00:00:ab:01";
 
@@ -32,18 +32,6 @@ function podLikeMirror(): Mirror {
     throw error;
   }
   return mirror;
-}
-
-/** What must come back: links, addresses, every table's routes, neighbours (order aside;
- * not a link's qdisc, which the kernel attaches on its first up). */
-function stateOf(namespace: string): Record<string, string[]> {
-  const lines = (args: string[]) => ip(["-n", namespace, ...args]).split("\n").filter((line) => line !== "").sort();
-  return {
-    links: lines(["-o", "link"]).map((line) => line.replace(/ qdisc \S+/, "")),
-    addresses: lines(["-o", "addr"]),
-    routes: lines(["route", "show", "table", "all"]),
-    neighbours: lines(["neigh", "show", "nud", "permanent"]),
-  };
 }
 
 const FAILING = parsePb64Json(
