@@ -6,9 +6,10 @@ import protobuf from "protobufjs";
 import { decode, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
 import type { Change, NamespaceState } from "./state.ts";
 
+/** `seq` is the proto's uint64, so a bigint: every value survives, printed exactly. */
 export type Envelope =
-  | { seq: number; kind: "snapshot" | "resync"; state: NamespaceState }
-  | ({ seq: number } & Change);
+  | { seq: bigint; kind: "snapshot" | "resync"; state: NamespaceState }
+  | ({ seq: bigint } & Change);
 
 export type EnvelopeKind = Envelope["kind"];
 
@@ -27,7 +28,7 @@ const LENGTH_DELIMITED = 2;
 const tag = (field: number, wireType: number): number => (field << 3) | wireType;
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq);
+  const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq.toString());
   writer.uint32(tag(FIELDS[envelope.kind], LENGTH_DELIMITED));
   switch (envelope.kind) {
     case "snapshot":

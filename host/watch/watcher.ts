@@ -45,7 +45,7 @@ export interface WatchListener {
 
 export class NamespaceWatcher {
   private current: NamespaceState;
-  private lastSeq = 0;
+  private lastSeq = 0n;
   private overflowed = false;
   private pendingRescan: ReturnType<typeof setTimeout> | undefined;
   /** performance.now() of the first notification the pending rescan will cover. */
@@ -81,7 +81,7 @@ export class NamespaceWatcher {
   }
 
   /** The number of the last change made to `state` (0 before the first). */
-  get seq(): number {
+  get seq(): bigint {
     return this.lastSeq;
   }
 

@@ -159,9 +159,14 @@ describe("serve", { skip }, () => {
   });
 
   it("encodes an envelope as proto/katanet.proto lays it out", () => {
-    const frame = encodeEnvelope({ seq: 7, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09" });
+    const frame = encodeEnvelope({ seq: 7n, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09" });
     // seq = 7 (field 1), interface_removed (field 6) { name (1), hwAddr (2) }
     assert.deepEqual([...frame], [0x08, 0x07, 0x32, 0x19, 0x0a, 0x04, ...Buffer.from("eth9"), 0x12, 0x11, ...Buffer.from("02:00:00:00:00:09")]);
     assert.deepEqual(decodeEnvelopeToJson(frame), { seq: "7", interfaceRemoved: { name: "eth9", hwAddr: "02:00:00:00:00:09" } });
+  });
+
+  it("keeps every bit of a uint64 seq, 2^64 - 1 included", () => {
+    const frame = encodeEnvelope({ seq: 2n ** 64n - 1n, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09" });
+    assert.equal(decodeEnvelopeToJson(frame).seq, "18446744073709551615");
   });
 });
