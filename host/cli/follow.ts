@@ -39,7 +39,11 @@ export const followCommand: Command = {
                          (default ${DEFAULT_FOLLOW_HEARTBEAT_MS})
   --reconnect            on a lost stream, connect again (backoff 1 s doubling to 30 s) and
                          start over from the server's snapshot
-  --verbose              print every write, not one line per envelope`,
+  --verbose              print every write, not one line per envelope
+
+  exit codes: 0 stopped (SIGINT/SIGTERM, seen between two writes; the frame being applied
+  is rolled back), 1 the stream ended, fell silent or could not be reached, 2 bad
+  arguments, token file or namespace (also a namespace deleted while following)`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
