@@ -1,8 +1,9 @@
 // Applies agent requests to a network namespace the way Kata's agent configures its guest:
 // every interface update (found by MAC; its old addresses replaced), then the routes (the
-// old ones deleted first), then the neighbours. All fields and all link look-ups are
-// checked first (ApplyInputError); a kernel refusal part-way is an ApplyError listing
-// what was and was not applied, deletions included.
+// old ones deleted first), then the neighbours. All fields, and the whole message against
+// the namespace (links, names, MTU ranges), are checked first (ApplyInputError). A kernel
+// refusal part-way is an ApplyError listing what was and was not applied, deletions
+// included — and, unless `agentSemantics`, what was undone to leave the namespace as it was.
 
 import { inNamespace } from "../netlink/netns.ts";
 import { NetlinkError, NetlinkSocket } from "../netlink/socket.ts";
@@ -10,64 +11,100 @@ import { linkAddressDeletions, oldRouteDeletions } from "./deletions.ts";
 import type { AgentRequests } from "./input.ts";
 import { namespaceSupportsIpv6 } from "./ipv6.ts";
 import { linkByMac, linkByName, listLinks, type Link } from "./links.ts";
-import { planRequests, type ApplyPlan, type InterfacePlan, type NeighbourPlan, type RoutePlan } from "./plan.ts";
-import { newAddressRequest, newNeighbourRequest, newRouteRequest, setLinkRequest } from "./requests.ts";
+import { planRequests, type InterfacePlan, type NeighbourPlan, type RoutePlan } from "./plan.ts";
+import { deletionOf, newAddressRequest, newNeighbourRequest, newRouteRequest, setLinkRequest, type LinkChange } from "./requests.ts";
+import { NamespaceRecord } from "./rollback.ts";
 import { runUnits, type ApplyReport, type Step, type Unit } from "./steps.ts";
 import { waitForUsableAddresses } from "./tentative.ts";
-import { fieldError } from "./text.ts";
+import { checkPlanAgainstLinks, scopedIndexes } from "./validate.ts";
 import { defaultCore } from "../convert.ts";
-import { traced } from "../trace.ts";
+import { tracedAsync } from "../trace.ts";
 
+const ENOENT = 2;
+const ESRCH = 3;
 const EEXIST = 17;
 const EADDRNOTAVAIL = 99;
 const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 /** The agent parks a link whose name is wanted elsewhere under this suffix, then swaps. */
 const TEMPORARY_SUFFIX = "_temp";
-/** Long enough for IPv6 duplicate address detection (about 1-2 s with kernel defaults). */
+/** Long enough for IPv6 duplicate address detection (about 1-2 s with kernel defaults);
+ * one budget for the whole apply, however many routes wait. */
 const PREFERRED_SOURCE_WAIT_MS = 5000;
 
 export interface ApplyOptions {
   /** NAME (/var/run/netns/NAME), a path, or a PID; the calling thread's own namespace when absent. */
   netns?: string;
+  /** Exactly what the agent does: stop at the first refused write and leave the namespace
+   * as it then is, and delete old routes of every link and table. */
+  agentSemantics?: boolean;
+}
+
+export interface ApplyCall {
+  /** MACs of the only links this apply may touch (their routes in the main table
+   * included); every link when absent. Ignored with `agentSemantics`. */
+  scope?: readonly Uint8Array[];
+  /** Aborting stops the apply before its next write (and rolls it back). */
+  signal?: AbortSignal;
 }
 
 /** One namespace's netlink socket, kept open so a stream of requests can be applied in turn. */
 export class Applier {
-  private readonly netns: string;
+  readonly netns: string;
   private readonly socket: NetlinkSocket;
+  private readonly agentSemantics: boolean;
   /** Link indexes by name for route and neighbour writes, which cannot rename links; an
    * interface update clears it. Saves a link dump per route on large route sets. */
   private indexesByName: Map<string, number> | undefined;
 
   constructor(options: ApplyOptions = {}) {
     this.netns = options.netns ?? OWN_NAMESPACE;
+    this.agentSemantics = options.agentSemantics ?? false;
     this.socket = inNamespace(this.netns, () => NetlinkSocket.open());
   }
 
-  apply(requests: AgentRequests): ApplyReport {
-    return traced("apply", { netns: this.netns }, () => this.applyRequests(requests));
+  apply(requests: AgentRequests, call: ApplyCall = {}): Promise<ApplyReport> {
+    return tracedAsync("apply", { netns: this.netns }, () => this.applyRequests(requests, call));
   }
 
-  private applyRequests(requests: AgentRequests): ApplyReport {
+  private async applyRequests(requests: AgentRequests, call: ApplyCall): Promise<ApplyReport> {
     const plan = planRequests(requests);
     const ipv6 = inNamespace(this.netns, namespaceSupportsIpv6);
-    checkLinksExist(plan, listLinks(this.socket));
+    const scope = this.agentSemantics ? undefined : call.scope;
+    const links = listLinks(this.socket);
+    checkPlanAgainstLinks(plan, links, scope);
     const report: ApplyReport = { applied: [], skipped: [] };
     this.indexesByName = undefined;
+    const sourceDeadline = Date.now() + PREFERRED_SOURCE_WAIT_MS;
     const units: Unit[] = [
       ...plan.interfaces.flatMap((iface) => [this.linkDownUnit(iface), this.interfaceUnit(iface, ipv6, report)]),
-      ...(plan.routes ? [this.oldRoutesUnit(), ...plan.routes.map((route) => this.routeUnit(route))] : []),
+      ...(plan.routes ? [this.oldRoutesUnit(scope), ...plan.routes.map((route) => this.routeUnit(route, sourceDeadline, call.signal))] : []),
       ...plan.neighbours.map((neighbour) => this.neighbourUnit(neighbour)),
     ];
-    return runUnits(units, report);
+    const record = this.agentSemantics ? undefined : NamespaceRecord.take(this.socket);
+    return runUnits(units, report, { signal: call.signal, rollback: record && (() => record.restore(this.socket)) });
   }
 
   close(): void {
     this.socket.close();
   }
 
-  private write(message: Uint8Array): Step["run"] {
+  private write(message: Uint8Array): () => void {
     return () => this.socket.request(message);
+  }
+
+  /** A link change whose undo sets back what `before` says, taking the link down first
+   * when its name changes back (the kernel renames only links that are down). */
+  private linkStep(description: string, link: Link, change: LinkChange, before: Link): Step {
+    const back: LinkChange = {};
+    if (change.up !== undefined) back.up = before.up;
+    if (change.arp !== undefined) back.arp = before.arp;
+    if (change.mtu !== undefined) back.mtu = before.mtu;
+    if (change.name !== undefined) back.name = before.name;
+    const undo = () => {
+      if (back.name !== undefined) this.socket.request(setLinkRequest(link.index, { up: false }));
+      this.socket.request(setLinkRequest(link.index, back));
+    };
+    return { description, run: this.write(setLinkRequest(link.index, change)), undo };
   }
 
   /** update_interface begins by taking the link down. A unit of its own: the agent lists
@@ -78,7 +115,7 @@ export class Applier {
       steps: () => {
         const link = this.linkWithMac(iface);
         if (!link.up) return [];
-        return [{ description: `${iface.label}: set ${link.name} down`, run: this.write(setLinkRequest(link.index, { up: false })) }];
+        return [this.linkStep(`${iface.label}: set ${link.name} down`, link, { up: false }, link)];
       },
     };
   }
@@ -106,26 +143,31 @@ export class Applier {
             report.skipped.push(say(`address ${address.text} (IPv6 is disabled in the namespace)`));
             continue;
           }
+          const request = newAddressRequest(link.index, address.family, address.bytes, address.length);
           steps.push({
             description: say(`add address ${address.text} to ${link.name}`),
-            run: this.write(newAddressRequest(link.index, address.family, address.bytes, address.length)),
+            run: this.write(request),
+            undo: () => ignoreErrno(EADDRNOTAVAIL, this.write(deletionOf(request))),
           });
         }
         const holder = link.name === iface.name ? undefined : linkByName(links, iface.name);
         if (holder) {
           const parked = holder.name + TEMPORARY_SUFFIX;
-          if (holder.up) steps.push({ description: say(`set ${holder.name} down`), run: this.write(setLinkRequest(holder.index, { up: false })) });
-          steps.push({ description: say(`rename ${holder.name} to ${parked}`), run: this.write(setLinkRequest(holder.index, { name: parked })) });
+          if (holder.up) steps.push(this.linkStep(say(`set ${holder.name} down`), holder, { up: false }, holder));
+          steps.push(this.linkStep(say(`rename ${holder.name} to ${parked}`), holder, { name: parked }, holder));
         }
-        steps.push({
-          description: say(`set ${link.name} mtu ${iface.mtu}, name ${iface.name}, arp ${iface.arp ? "on" : "off"}, up`),
-          run: this.write(setLinkRequest(link.index, { mtu: iface.mtu, name: iface.name, arp: iface.arp, up: true })),
-        });
+        const down = { ...link, up: false };
+        steps.push(
+          this.linkStep(
+            say(`set ${link.name} mtu ${iface.mtu}, name ${iface.name}, arp ${iface.arp ? "on" : "off"}, up`),
+            link,
+            { mtu: iface.mtu, name: iface.name, arp: iface.arp, up: true },
+            down,
+          ),
+        );
         if (holder) {
-          steps.push({
-            description: say(`rename ${holder.name}${TEMPORARY_SUFFIX} to ${link.name}, up`),
-            run: this.write(setLinkRequest(holder.index, { name: link.name, up: true })),
-          });
+          const parkedHolder = { ...holder, name: holder.name + TEMPORARY_SUFFIX, up: false };
+          steps.push(this.linkStep(say(`rename ${parkedHolder.name} to ${link.name}, up`), holder, { name: link.name, up: true }, parkedHolder));
         }
         return steps;
       },
@@ -134,24 +176,28 @@ export class Applier {
 
   /** update_routes begins by deleting the old routes (see oldRouteDeletions for which),
    * listed once the interface updates have renamed links and dropped their routes. */
-  private oldRoutesUnit(): Unit {
+  private oldRoutesUnit(scope: readonly Uint8Array[] | undefined): Unit {
     return {
       label: "delete the old routes",
-      steps: () => oldRouteDeletions(this.socket, listLinks(this.socket)).map(({ description, request }) => ({ description, run: this.write(request) })),
+      steps: () => {
+        const links = listLinks(this.socket);
+        const deletions = oldRouteDeletions(this.socket, links, scope && scopedIndexes(links, scope));
+        return deletions.map(({ description, request }) => ({ description, run: this.write(request) }));
+      },
     };
   }
 
-  private routeUnit(route: RoutePlan): Unit {
+  private routeUnit(route: RoutePlan, sourceDeadline: number, signal: AbortSignal | undefined): Unit {
     return {
       label: route.label,
-      steps: () => {
+      steps: async () => {
         const outputIndex = this.indexOf(route.device);
         if (route.family === 6 && route.source && !route.source.asPrefix) {
-          waitForUsableAddresses(this.socket, [route.source.bytes], PREFERRED_SOURCE_WAIT_MS);
+          await waitForUsableAddresses(this.socket, [route.source.bytes], sourceDeadline, signal);
         }
         const request = newRouteRequest({ ...route, outputIndex });
         // An identical route already there is what was asked for (the agent ignores EEXIST too).
-        return [{ description: route.label, run: () => ignoreErrno(EEXIST, this.write(request)) }];
+        return [{ description: route.label, run: () => ignoreErrno(EEXIST, this.write(request)), undo: () => ignoreErrno(ESRCH, this.write(deletionOf(request))) }];
       },
     };
   }
@@ -161,7 +207,7 @@ export class Applier {
       label: neighbour.label,
       steps: () => {
         const request = newNeighbourRequest({ ...neighbour, index: this.indexOf(neighbour.device) });
-        return [{ description: neighbour.label, run: this.write(request) }];
+        return [{ description: neighbour.label, run: this.write(request), undo: () => ignoreErrno(ENOENT, this.write(deletionOf(request))) }];
       },
     };
   }
@@ -181,10 +227,10 @@ export class Applier {
 }
 
 /** Applies `requests` to a namespace once. */
-export function apply(requests: AgentRequests, options: ApplyOptions = {}): ApplyReport {
+export async function apply(requests: AgentRequests, options: ApplyOptions = {}, call: ApplyCall = {}): Promise<ApplyReport> {
   const applier = new Applier(options);
   try {
-    return applier.apply(requests);
+    return await applier.apply(requests, call);
   } finally {
     applier.close();
   }
@@ -197,27 +243,4 @@ function ignoreErrno(errno: number, write: () => void): void {
   } catch (error) {
     if (!(error instanceof NetlinkError && error.errno === errno)) throw error;
   }
-}
-
-/**
- * Every interface's MAC must name a link, and every route and neighbour device must name a
- * link once the interface updates (renames and swaps) are done — checked on a simulation
- * of those renames, so an unknown device is reported before anything is written.
- */
-function checkLinksExist(plan: ApplyPlan, links: Link[]): void {
-  const names = new Map(links.map((link) => [link.index, link.name]));
-  plan.interfaces.forEach((iface, i) => {
-    const link = linkByMac(links, iface.mac);
-    if (!link) throw fieldError(`interfaces[${i}].hwAddr`, defaultCore().macText(iface.mac), "no link with this MAC address in the namespace");
-    const current = names.get(link.index)!;
-    if (current === iface.name) return;
-    const holder = [...names].find(([, name]) => name === iface.name);
-    if (holder) names.set(holder[0], current);
-    names.set(link.index, iface.name);
-  });
-  const finalNames = new Set(names.values());
-  const check = (field: string, device: string) => {
-    if (!finalNames.has(device)) throw fieldError(field, device, "no link with this name in the namespace (after the interface updates)");
-  };
-  for (const { field, device } of [...(plan.routes ?? []), ...plan.neighbours]) check(`${field}.device`, device);
 }

@@ -35,17 +35,21 @@ export function linkAddressDeletions(socket: Pick<NetlinkSocket, "dump">, link: 
   for (const message of dumped(socket, addressDumpRequest(), RTM_NEWADDR)) {
     const payload = message.payload;
     if (new DataView(payload.buffer, payload.byteOffset, IFADDRMSG_SIZE).getUint32(4, true) !== link.index) continue;
-    let address: Uint8Array | undefined;
-    let local: Uint8Array | undefined;
-    for (const attribute of netlinkAttributes(payload, IFADDRMSG_SIZE)) {
-      if (attribute.type === IFA_ADDRESS) address = attribute.payload;
-      if (attribute.type === IFA_LOCAL) local = attribute.payload;
-    }
-    const shown = local ?? address;
-    const description = `delete address ${shown ? defaultCore().ipText(shown) : "?"}/${payload[1]} from ${link.name}`;
-    deletions.push({ description, request: asRequest(message, RTM_DELADDR) });
+    deletions.push({ description: `delete address ${addressText(payload)} from ${link.name}`, request: asRequest(message, RTM_DELADDR) });
   }
   return deletions;
+}
+
+/** The local address (or the address, for a peer-less one) and prefix length, as `ip` shows it. */
+export function addressText(payload: Uint8Array): string {
+  let address: Uint8Array | undefined;
+  let local: Uint8Array | undefined;
+  for (const attribute of netlinkAttributes(payload, IFADDRMSG_SIZE)) {
+    if (attribute.type === IFA_ADDRESS) address = attribute.payload;
+    if (attribute.type === IFA_LOCAL) local = attribute.payload;
+  }
+  const shown = local ?? address;
+  return `${shown ? defaultCore().ipText(shown) : "?"}/${payload[1]}`;
 }
 
 /**
@@ -54,9 +58,11 @@ export function linkAddressDeletions(socket: Pick<NetlinkSocket, "dump">, link: 
  * kernel's own prefix, local and link-local routes), it has no output link (multipath,
  * blackhole), or its output link's name contains "lo" or "::1" — a substring match on
  * the name as the agent makes it, so a link named e.g. "slot0" keeps its routes too.
- * `links` must be the links as they are after the interface updates.
+ * `links` must be the links as they are after the interface updates. With `scope` (link
+ * indexes), only main-table routes through those links are deleted: a follower then leaves
+ * alone whatever the stream does not describe.
  */
-export function oldRouteDeletions(socket: Pick<NetlinkSocket, "dump">, links: readonly Link[]): Deletion[] {
+export function oldRouteDeletions(socket: Pick<NetlinkSocket, "dump">, links: readonly Link[], scope?: ReadonlySet<number>): Deletion[] {
   const names = new Map(links.map((link) => [link.index, link.name]));
   const deletions: Deletion[] = [];
   for (const family of [AF_INET, AF_INET6]) {
@@ -66,6 +72,7 @@ export function oldRouteDeletions(socket: Pick<NetlinkSocket, "dump">, links: re
       const device = names.get(route.outputIndex);
       if (device === undefined) throw new Error(`route ${route.text}: no link with index ${route.outputIndex}`);
       if (device.includes("lo") || device.includes("::1")) continue;
+      if (scope && (route.tableId !== RT_TABLE_MAIN || !scope.has(route.outputIndex))) continue;
       deletions.push({ description: `delete old route ${route.text} dev ${device} table ${route.table}`, request: asRequest(message, RTM_DELROUTE) });
     }
   }
@@ -73,13 +80,13 @@ export function oldRouteDeletions(socket: Pick<NetlinkSocket, "dump">, links: re
 }
 
 /** rtnetlink's route().get(IpVersion): rtmsg with only the family set, dumped. */
-function routeDumpRequest(family: number): Uint8Array {
+export function routeDumpRequest(family: number): Uint8Array {
   const rtmsg = new Uint8Array(RTMSG_SIZE);
   rtmsg[0] = family;
   return new NetlinkBuilder(32).beginMessage(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP).header(rtmsg).endMessage().finish();
 }
 
-function describeRoute(payload: Uint8Array) {
+export function describeRoute(payload: Uint8Array) {
   let destination: Uint8Array | undefined;
   let gateway: Uint8Array | undefined;
   let outputIndex: number | undefined;
@@ -94,16 +101,16 @@ function describeRoute(payload: Uint8Array) {
   }
   const tableName = table === RT_TABLE_MAIN ? "main" : table === RT_TABLE_LOCAL ? "local" : String(table);
   const text = `${destination ? `${defaultCore().ipText(destination)}/${payload[1]}` : "default"}${gateway ? ` via ${defaultCore().ipText(gateway)}` : ""}`;
-  return { protocol: payload[5], outputIndex, table: tableName, text };
+  return { protocol: payload[5], outputIndex, table: tableName, tableId: table, text, gateway: gateway !== undefined };
 }
 
-function* dumped(socket: Pick<NetlinkSocket, "dump">, request: Uint8Array, type: number): Generator<NetlinkMessage> {
+export function* dumped(socket: Pick<NetlinkSocket, "dump">, request: Uint8Array, type: number): Generator<NetlinkMessage> {
   const sink = new GrowableSink(16 * 1024);
   socket.dump(request, sink);
   for (const message of netlinkMessages(sink.bytes())) if (message.type === type) yield message;
 }
 
 /** The dumped object's own header and attributes under a new message type. */
-function asRequest(message: NetlinkMessage, type: number): Uint8Array {
-  return new NetlinkBuilder(message.bytes.length).beginMessage(type, 0).header(message.payload).endMessage().finish();
+export function asRequest(message: NetlinkMessage, type: number, flags = 0): Uint8Array {
+  return new NetlinkBuilder(message.bytes.length).beginMessage(type, flags).header(message.payload).endMessage().finish();
 }

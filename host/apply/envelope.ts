@@ -1,13 +1,18 @@
-// One frame of the `katanet serve` stream as the agent requests it asks for, for `follow`.
+// One frame of the `katanet serve` stream as the agent requests it asks for, for `follow`,
+// refused whole when it carries more than a follower is willing to write for one frame.
 import { decodeEnvelope, EnvelopeError } from "../watch/envelope.ts";
 import { ApplyInputError, type AgentRequests } from "./input.ts";
 
 export type StreamItem =
   /** The whole state (on connect, or after the watcher lost events): apply all of it. */
-  | { seq: number; kind: "snapshot" | "resync"; requests: AgentRequests }
-  | { seq: number; kind: "change"; requests: AgentRequests }
+  | { seq: bigint; kind: "snapshot" | "resync"; requests: AgentRequests }
+  | { seq: bigint; kind: "change"; requests: AgentRequests }
   /** Kata's agent has no request for a vanished interface; a follower can only report it. */
-  | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string };
+  | { seq: bigint; kind: "interfaceRemoved"; name: string; hwAddr: string };
+
+/** The most interfaces, routes and neighbours (each) one frame may carry by default:
+ * far beyond a pod, far below what would keep a follower writing for minutes. */
+export const DEFAULT_MAX_PER_MESSAGE = 10_000;
 
 const NONE: AgentRequests = { interfaces: [], routes: undefined, neighbours: [] };
 
@@ -38,5 +43,13 @@ export function streamItem(frame: Uint8Array): StreamItem {
       return { seq, kind: "change", requests: { ...NONE, neighbours: envelope.request.neighbors?.ARPNeighbors ?? [] } };
     case "interfaceRemoved":
       return { seq, kind: "interfaceRemoved", name: envelope.name, hwAddr: envelope.hwAddr };
+  }
+}
+
+/** Refuses requests with more than `max` interfaces, routes or neighbours. */
+export function checkSize(requests: AgentRequests, max = DEFAULT_MAX_PER_MESSAGE): void {
+  const counts = { interfaces: requests.interfaces.length, routes: requests.routes?.length ?? 0, neighbours: requests.neighbours.length };
+  for (const [what, count] of Object.entries(counts)) {
+    if (count > max) throw new ApplyInputError(`${count} ${what}, more than the ${max} one frame may carry (--max-per-message)`);
   }
 }

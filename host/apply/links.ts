@@ -6,19 +6,27 @@ import { linkDumpRequest } from "../netlink/dump.ts";
 import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
 import { GrowableSink } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
-import { RTM_NEWLINK, IFINFOMSG_SIZE, IFF_UP, IFLA_IFNAME } from "../netlink/constants.ts";
+import { RTM_NEWLINK, IFINFOMSG_SIZE, IFF_NOARP, IFF_UP, IFLA_IFNAME } from "../netlink/constants.ts";
 
 const IFLA_ADDRESS = 1;
 const IFLA_MTU = 4;
 const IFLA_TXQLEN = 13;
+const IFLA_MIN_MTU = 50;
+const IFLA_MAX_MTU = 51;
+const IFF_LOOPBACK = 0x8;
 
 export interface Link {
   index: number;
   name: string;
   mac: Uint8Array;
   up: boolean;
+  arp: boolean;
+  loopback: boolean;
   mtu: number;
   txqlen: number;
+  /** The MTU range the device accepts; absent on kernels older than 4.19. */
+  minMtu?: number;
+  maxMtu?: number;
 }
 
 export function listLinks(socket: Pick<NetlinkSocket, "dump">): Link[] {
@@ -28,12 +36,24 @@ export function listLinks(socket: Pick<NetlinkSocket, "dump">): Link[] {
   for (const message of netlinkMessages(sink.bytes())) {
     if (message.type !== RTM_NEWLINK) continue;
     const header = new DataView(message.payload.buffer, message.payload.byteOffset, IFINFOMSG_SIZE);
-    const link: Link = { index: header.getInt32(4, true), name: "", mac: new Uint8Array(0), up: (header.getUint32(8, true) & IFF_UP) !== 0, mtu: 0, txqlen: 0 };
+    const flags = header.getUint32(8, true);
+    const link: Link = {
+      index: header.getInt32(4, true),
+      name: "",
+      mac: new Uint8Array(0),
+      up: (flags & IFF_UP) !== 0,
+      arp: (flags & IFF_NOARP) === 0,
+      loopback: (flags & IFF_LOOPBACK) !== 0,
+      mtu: 0,
+      txqlen: 0,
+    };
     for (const attribute of netlinkAttributes(message.payload, IFINFOMSG_SIZE)) {
       if (attribute.type === IFLA_ADDRESS) link.mac = attribute.payload.slice();
       if (attribute.type === IFLA_IFNAME) link.name = cString(attribute.payload);
       if (attribute.type === IFLA_MTU) link.mtu = u32(attribute.payload);
       if (attribute.type === IFLA_TXQLEN) link.txqlen = u32(attribute.payload);
+      if (attribute.type === IFLA_MIN_MTU) link.minMtu = u32(attribute.payload);
+      if (attribute.type === IFLA_MAX_MTU) link.maxMtu = u32(attribute.payload);
     }
     links.push(link);
   }
@@ -49,9 +69,11 @@ export function linkByName(links: readonly Link[], name: string): Link | undefin
   return links.find((link) => link.name === name);
 }
 
-const u32 = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
-
 function cString(bytes: Uint8Array): string {
   const end = bytes.indexOf(0);
   return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
+function u32(bytes: Uint8Array): number {
+  return bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : 0;
 }

@@ -13,6 +13,8 @@ import {
   parseMac,
   parsePrefix,
   parsePrefixLength,
+  checkLinkName,
+  refuseSpecialAddress,
   requireFamily,
   type Family,
   type ParsedPrefix,
@@ -86,6 +88,7 @@ export function planRequests(requests: AgentRequests): ApplyPlan {
 
 function planInterface(iface: Interface, field: string): InterfacePlan {
   const mac = parseMac(`${field}.hwAddr`, iface.hwAddr);
+  checkLinkName(`${field}.name`, iface.name);
   const mtu = Number(iface.mtu.toString());
   if (mtu > U32_MAX) throw fieldError(`${field}.mtu`, iface.mtu.toString(), "larger than a link MTU can be (2^32 - 1)");
   return {
@@ -102,6 +105,7 @@ function planAddress(address: IPAddress, field: string): AddressPlan {
   const parsed = parseAddress(`${field}.address`, address.address);
   const stated = parseFamilyEnum(`${field}.family`, address.family);
   requireFamily(`${field}.address`, address.address, parsed.family, stated, `${field}.family`);
+  refuseSpecialAddress(`${field}.address`, address.address, parsed, ["unspecified", "loopback", "multicast"]);
   const length = parsePrefixLength(`${field}.mask`, address.mask, parsed.family);
   return { ...parsed, length, text: `${address.address}/${length}` };
 }
@@ -118,6 +122,7 @@ function planRoute(route: Route, field: string): RoutePlan {
   if (route.gateway !== "") {
     const parsed = parseAddress(`${field}.gateway`, route.gateway);
     requireFamily(`${field}.gateway`, route.gateway, parsed.family, family, `${field}.family`);
+    refuseSpecialAddress(`${field}.gateway`, route.gateway, parsed, ["loopback", "multicast"]);
     gateway = parsed.bytes;
   }
   let source: RoutePlan["source"];
@@ -152,6 +157,7 @@ function planNeighbour(neighbour: ARPNeighbor, field: string): NeighbourPlan {
   const address = parseAddress(`${field}.toIPAddress.address`, to.address);
   const stated = parseFamilyEnum(`${field}.toIPAddress.family`, to.family);
   requireFamily(`${field}.toIPAddress.address`, to.address, address.family, stated, `${field}.toIPAddress.family`);
+  refuseSpecialAddress(`${field}.toIPAddress.address`, to.address, address, ["unspecified", "loopback"]);
   const lladdr = neighbour.lladdr === "" ? undefined : parseMac(`${field}.lladdr`, neighbour.lladdr);
   if (neighbour.state < 0 || neighbour.state > 0xffff) throw fieldError(`${field}.state`, neighbour.state, "not a neighbour state (0-65535)");
   if (neighbour.flags < 0 || neighbour.flags > 0xff) throw fieldError(`${field}.flags`, neighbour.flags, "not neighbour flags (0-255)");

@@ -2,9 +2,11 @@
 // address detection, and even with DAD off the kernel finishes the job in a work queue),
 // and a tentative address is refused as a route's preferred source ("Invalid source
 // address"). Routes come right after the interface updates, so before writing them we
-// wait, bounded, until the preferred sources they name are usable.
+// wait, bounded, until the preferred sources they name are usable. The wait yields to the
+// event loop and ends early when `signal` is aborted, so a signal is never held up by it.
 
 import { Buffer } from "node:buffer";
+import { setTimeout as sleep } from "node:timers/promises";
 import { addressDumpRequest } from "../netlink/dump.ts";
 import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
 import { GrowableSink } from "../netlink/sink.ts";
@@ -16,14 +18,19 @@ const IFA_F_DADFAILED = 0x08;
 const IFA_F_TENTATIVE = 0x40;
 const POLL_MS = 20;
 
-/** Waits until none of `addresses` (16-byte IPv6) is tentative, or `timeoutMs` passed.
- * Addresses that are absent or failed DAD cannot become usable and are not waited for. */
-export function waitForUsableAddresses(socket: Pick<NetlinkSocket, "dump">, addresses: Uint8Array[], timeoutMs: number): void {
+/** Waits until none of `addresses` (16-byte IPv6) is tentative, `deadline` (a Date.now()
+ * time) passed, or `signal` is aborted. Addresses that are absent or failed DAD cannot
+ * become usable and are not waited for. */
+export async function waitForUsableAddresses(
+  socket: Pick<NetlinkSocket, "dump">,
+  addresses: Uint8Array[],
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<void> {
   if (addresses.length === 0) return;
   const wanted = new Set(addresses.map(hex));
-  const deadline = Date.now() + timeoutMs;
-  while (tentativeAddresses(socket).some((address) => wanted.has(address)) && Date.now() < deadline) {
-    sleepSync(POLL_MS);
+  while (tentativeAddresses(socket).some((address) => wanted.has(address)) && Date.now() < deadline && !signal?.aborted) {
+    await sleep(POLL_MS);
   }
 }
 
@@ -45,11 +52,6 @@ function tentativeAddresses(socket: Pick<NetlinkSocket, "dump">): string[] {
     if (address && flags & IFA_F_TENTATIVE && !(flags & IFA_F_DADFAILED)) tentative.push(hex(address));
   }
   return tentative;
-}
-
-/** The netlink layer is synchronous by design; a short blocking pause keeps it so. */
-function sleepSync(milliseconds: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");

@@ -74,3 +74,34 @@ export function requireFamily(field: string, text: string, parsed: Family, state
     throw fieldError(field, text, `is ${familyName(parsed)} but ${statedField} says v${stated === 4 ? 4 : 6}`);
   }
 }
+
+export type AddressKind = "unspecified" | "loopback" | "multicast";
+
+/** Which of the addresses no NIC, gateway or neighbour can meaningfully be, if any. */
+export function specialAddressKind(address: ParsedIP): AddressKind | undefined {
+  const b = address.bytes;
+  if (b.every((byte) => byte === 0)) return "unspecified";
+  if (address.family === 4) {
+    if (b[0] === 127) return "loopback";
+    if (b[0] >= 224 && b[0] <= 239) return "multicast";
+    return undefined;
+  }
+  if (b.subarray(0, 15).every((byte) => byte === 0) && b[15] === 1) return "loopback";
+  if (b[0] === 0xff) return "multicast";
+  return undefined;
+}
+
+/** Refuses an address of one of `refused` kinds, naming the field. */
+export function refuseSpecialAddress(field: string, text: string, address: ParsedIP, refused: readonly AddressKind[]): void {
+  const kind = specialAddressKind(address);
+  if (kind !== undefined && refused.includes(kind)) throw fieldError(field, text, `${kind === "unspecified" ? "an" : "a"} ${kind} address cannot be used here`);
+}
+
+/** The kernel's dev_valid_name: 1-15 bytes, not "." or "..", no "/", ":" or whitespace. */
+export function checkLinkName(field: string, name: string): void {
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes === 0) throw fieldError(field, name, "a link name cannot be empty");
+  if (bytes > 15) throw fieldError(field, name, `a link name has at most 15 bytes, this one ${bytes}`);
+  if (name === "." || name === "..") throw fieldError(field, name, "not a valid link name");
+  if (/[/:\s\0]/.test(name)) throw fieldError(field, name, "a link name cannot contain '/', ':', whitespace or NUL");
+}

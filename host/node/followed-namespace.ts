@@ -31,8 +31,8 @@ export class FollowedNamespace implements Stream {
   private watcher: NamespaceWatcher | undefined;
   private readonly listeners = new Listeners();
   /** Added to the watcher's numbers: its numbering restarts at 0 with each opening. */
-  private seqBase = 0;
-  private lastSeq = 0;
+  private seqBase = 0n;
+  private lastSeq = 0n;
   private everStreamed = false;
   private failedAttempts = 0;
   private firstAttemptAt: number | undefined;
@@ -86,7 +86,7 @@ export class FollowedNamespace implements Stream {
     this.listeners.frame(statusFrame(this.lastSeq, this.status));
     this.listeners.end(CLOSE_NORMAL, detail);
     this.everStreamed = false;
-    this.seqBase = this.lastSeq = 0;
+    this.seqBase = this.lastSeq = 0n;
     this.failedAttempts = 0;
     this.firstAttemptAt = undefined;
   }
@@ -130,8 +130,8 @@ export class FollowedNamespace implements Stream {
     this.setStatus("streaming", "");
   }
 
-  private renumbered<E extends { seq: number }>(envelope: E): E {
-    this.lastSeq = Math.max(this.lastSeq, this.seqBase + envelope.seq);
+  private renumbered<E extends { seq: bigint }>(envelope: E): E {
+    if (this.seqBase + envelope.seq > this.lastSeq) this.lastSeq = this.seqBase + envelope.seq;
     return { ...envelope, seq: this.seqBase + envelope.seq };
   }
 

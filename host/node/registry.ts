@@ -37,7 +37,7 @@ export class NamespaceRegistry implements StreamCatalogue {
   private readonly given: Set<string>;
   private readonly directory: NamespaceDirectory | undefined;
   private readonly listingListeners = new Listeners();
-  private listingSeq = 0;
+  private listingSeq = 0n;
   private pendingListing: (() => void) | undefined;
   private pendingRelist: (() => void) | undefined;
   private readonly listingStream: Stream = {

@@ -31,13 +31,13 @@ class ValueFrame implements Frame {
   private binaryFrame: Uint8Array | undefined;
   constructor(
     readonly kind: "namespaces" | "namespaceStatus",
-    private readonly seq: number,
+    private readonly seq: bigint,
     private readonly message: object,
     private readonly jsonMessage: object,
   ) {}
   binary(): Uint8Array {
     const type = typeByName("katanet.Envelope");
-    return (this.binaryFrame ??= type.encode(type.fromObject({ seq: this.seq, [this.kind]: this.message })).finish());
+    return (this.binaryFrame ??= type.encode(type.fromObject({ seq: this.seq.toString(), [this.kind]: this.message })).finish());
   }
   json(): string {
     return JSON.stringify({ seq: String(this.seq), [this.kind]: this.jsonMessage });
@@ -45,12 +45,12 @@ class ValueFrame implements Frame {
 }
 
 /** On a namespace's stream; `seq` is that of the last change the stream carried. */
-export function statusFrame(seq: number, status: NamespaceStatus): Frame {
+export function statusFrame(seq: bigint, status: NamespaceStatus): Frame {
   return new ValueFrame("namespaceStatus", seq, statusMessage(status), statusJson(status));
 }
 
 /** On /netns; `seq` counts the listings sent. */
-export function listingFrame(seq: number, statuses: NamespaceStatus[]): Frame {
+export function listingFrame(seq: bigint, statuses: NamespaceStatus[]): Frame {
   return new ValueFrame("namespaces", seq, { namespaces: statuses.map(statusMessage) }, { namespaces: statuses.map(statusJson) });
 }
 

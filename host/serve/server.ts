@@ -6,7 +6,7 @@
 
 import { Buffer } from "node:buffer";
 import { chmodSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
@@ -19,15 +19,26 @@ import { handleRequest } from "./routes.ts";
 import { CLOSE_INTERNAL_ERROR, singleNamespace } from "./single-stream.ts";
 import type { Frame, StreamCatalogue } from "./streams.ts";
 import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, ListenError, parseListen, type ListenTarget } from "./listen.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { SnapshotBudget } from "./snapshot-budget.ts";
+import { removeStaleSocket } from "./stale-socket.ts";
+import { createStreamServer, type TlsFiles } from "./tls.ts";
 import { Token } from "./token.ts";
+import { DEFAULT_UPGRADE_TIMEOUT_MS, guardUpgrades, type UpgradeGuardOptions } from "./upgrade-guard.ts";
 
-export interface ServeOptions extends WatchOptions, NodeOptions {
+export interface ServeOptions extends WatchOptions, NodeOptions, TlsFiles {
   /** "HOST:PORT" (default 127.0.0.1 on a free port); off loopback it needs `tokenFile`. */
   listen?: string;
   /** A Unix socket path instead of TCP; created with mode 0600. */
   unix?: string;
   /** File whose first line is the token clients send as `Authorization: Bearer TOKEN`. */
   tokenFile?: string;
+  /** Accept a token file group or others can read. */
+  insecureTokenFile?: boolean;
+  /** How often clients are pinged; one that has not answered by the next ping is cut (default 15 s). */
+  heartbeatMs?: number;
+  /** Connections still upgrading: how long each may take, and how many at once. */
+  upgrades?: UpgradeGuardOptions;
   maxClients?: number;
   /** Unsent bytes a client may have before it is closed with 1013 (default 16 MiB). */
   maxBufferedBytes?: number;
@@ -56,11 +67,12 @@ const DEFAULT_CLOSE_GRACE_MS = 2000;
 
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_INVALID_DATA = 1007;
+const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export async function serve(options: ServeOptions = {}): Promise<Server> {
   const target: ListenTarget = options.unix !== undefined ? { kind: "unix", path: options.unix } : parseListen(options.listen ?? DEFAULT_LISTEN);
-  const token = options.tokenFile !== undefined ? Token.fromFile(options.tokenFile) : undefined;
+  const token = options.tokenFile !== undefined ? Token.fromFile(options.tokenFile, { insecure: options.insecureTokenFile }) : undefined;
   checkListenPolicy(target, token !== undefined);
   const policy: AdmissionPolicy = {
     token,
@@ -81,7 +93,11 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   const catalogue: StreamCatalogue = followsSeveral(options)
     ? new NamespaceRegistry(watchOptions, options, metrics, failed("directory"))
     : singleNamespace(watchOptions, failed("watch"));
-  const http = createServer((request, response) => handleRequest(request, response, { token, metrics, catalogue }));
+  const { server: http, secure } = createStreamServer(options, options.upgrades?.timeoutMs ?? DEFAULT_UPGRADE_TIMEOUT_MS, (request, response) =>
+    handleRequest(request, response, { token, metrics, catalogue }),
+  );
+  const upgraded = guardUpgrades(http, { ...options.upgrades, secure });
+  const heartbeat = new Heartbeat(() => protocols.keys(), options.heartbeatMs);
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
 
   /** Closes one client with `code`, and cuts its socket if it does not read the close frame in time. */
@@ -103,6 +119,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   };
 
   http.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded(socket);
     const admission = admit(request, policy, protocols.size);
     if (!admission.admitted) {
       refuse(socket, admission.status, admission.reason, admission.headers);
@@ -116,6 +133,8 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     }
     sockets.handleUpgrade(request, socket, head, (client) => {
       protocols.set(client, admission.protocol);
+      heartbeat.add(client);
+      const snapshots = new SnapshotBudget();
       const unsubscribe = stream.subscribe({
         frame: (frame) => send(client, frame),
         ended: (code, reason) => dismiss(client, code, reason),
@@ -134,6 +153,10 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
           dismiss(client, CLOSE_INVALID_DATA, (error as Error).message);
           return;
         }
+        if (!snapshots.take()) {
+          dismiss(client, CLOSE_POLICY_VIOLATION, "too many snapshot requests (a burst of 5, then one a second)");
+          return;
+        }
         for (const frame of stream.current()) send(client, frame);
       });
       for (const frame of stream.current()) send(client, frame);
@@ -144,6 +167,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   const shutDown = () => {
     closing ??= (async () => {
       catalogue.stop();
+      heartbeat.stop();
       for (const client of protocols.keys()) dismiss(client, CLOSE_GOING_AWAY, "server shutting down");
       // Resolves once every client is gone: each had its close frame and grace period.
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
@@ -160,7 +184,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     throw new ListenError(`cannot listen on ${describeTarget(target)}: ${(error as Error).message}`);
   }
   return {
-    address: addressOf(http.address(), target),
+    address: addressOf(http.address(), target, secure),
     get clients() {
       return [...protocols.keys()].filter((client) => client.readyState === WebSocket.OPEN).length;
     },
@@ -168,8 +192,18 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   };
 }
 
-/** A Unix socket is created under umask 0177, so it is never reachable by others, not even briefly. */
-function listen(http: ReturnType<typeof createServer>, target: ListenTarget): Promise<void> {
+/** A Unix socket is created under umask 0177, so it is never reachable by others, not even
+ * briefly; one left by a killed server (nobody accepts on it) is replaced. */
+async function listen(http: HttpServer, target: ListenTarget): Promise<void> {
+  try {
+    await listenOnce(http, target);
+  } catch (error) {
+    if (target.kind !== "unix" || (error as NodeJS.ErrnoException).code !== "EADDRINUSE" || !(await removeStaleSocket(target.path))) throw error;
+    await listenOnce(http, target);
+  }
+}
+
+function listenOnce(http: HttpServer, target: ListenTarget): Promise<void> {
   return new Promise((resolve, reject) => {
     http.once("error", reject);
     const listening = () => {
@@ -206,11 +240,11 @@ function refuse(socket: Duplex, status: number, reason: string, headers: Record<
 
 const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" };
 
-function addressOf(address: AddressInfo | string | null, target: ListenTarget): string {
+function addressOf(address: AddressInfo | string | null, target: ListenTarget, secure: boolean): string {
   if (target.kind === "unix") return `unix:${target.path}`;
   if (address === null || typeof address === "string") throw new Error("the HTTP server has no TCP address after listening");
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  return `ws://${host}:${address.port}`;
+  return `${secure ? "wss" : "ws"}://${host}:${address.port}`;
 }
 
 function asBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {

@@ -2,7 +2,7 @@
 // lengths, so timingSafeEqual compares without leaking the token's length either.
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readTokenFile, type TokenFileOptions } from "./token-file.ts";
 
 export class Token {
   private readonly digest: Buffer;
@@ -11,17 +11,9 @@ export class Token {
     this.digest = sha256(secret);
   }
 
-  /** The file's first line, without surrounding whitespace; an empty token is refused. */
-  static fromFile(path: string): Token {
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (error) {
-      throw new Error(`cannot read token file ${path}: ${(error as Error).message}`);
-    }
-    const secret = text.split("\n")[0].trim();
-    if (secret === "") throw new Error(`token file ${path} is empty; put the token on its first line`);
-    return new Token(secret);
+  /** The token of a token file, read by the rule in token-file.ts. */
+  static fromFile(path: string, options: TokenFileOptions = {}): Token {
+    return new Token(readTokenFile(path, options));
   }
 
   /** Checks an `Authorization: Bearer TOKEN` header value. */

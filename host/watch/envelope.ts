@@ -7,10 +7,11 @@ import { decode, toProtoJson, typeByName, type ARPNeighbor, type Interface, type
 import type { SkippedLink } from "../core.ts";
 import type { Change, NamespaceState } from "./state.ts";
 
+/** `seq` is the proto's uint64, so a bigint: every value survives, printed exactly. */
 export type Envelope =
-  | { seq: number; kind: "snapshot" | "resync"; state: NamespaceState }
+  | { seq: bigint; kind: "snapshot" | "resync"; state: NamespaceState }
   /** `skipped`: the links left out of the state after this change. */
-  | ({ seq: number; skipped: readonly SkippedLink[] } & Change);
+  | ({ seq: bigint; skipped: readonly SkippedLink[] } & Change);
 
 export type EnvelopeKind = Envelope["kind"];
 
@@ -30,7 +31,7 @@ const LENGTH_DELIMITED = 2;
 const tag = (field: number, wireType: number): number => (field << 3) | wireType;
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq);
+  const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq.toString());
   writer.uint32(tag(FIELDS[envelope.kind], LENGTH_DELIMITED));
   switch (envelope.kind) {
     case "snapshot":
@@ -107,7 +108,7 @@ function snapshotJson(state: NamespaceState): SnapshotJson {
 }
 
 /** A received frame, decoded with proto/katanet.proto. */
-export type DecodedEnvelope = { seq: number; skipped: SkippedLink[] } & (
+export type DecodedEnvelope = { seq: bigint; skipped: SkippedLink[] } & (
   | { kind: "snapshot" | "resync"; interfaces: Interface[]; routes: Route[]; neighbors: ARPNeighbor[] }
   | { kind: "updateInterface"; request: Messages["UpdateInterfaceRequest"] }
   | { kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
@@ -127,7 +128,8 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
   } catch (error) {
     throw new EnvelopeError(`frame is not a katanet.Envelope: ${(error as Error).message}`);
   }
-  const seq = Number(String(message.seq ?? 0));
+  // uint64: protobufjs gives a Long (or a number below 2^53); its decimal text is exact.
+  const seq = BigInt(String(message.seq ?? 0));
   const skipped = ((message.skipped ?? []) as { name?: string; reason?: string }[]).map((link) => ({ name: link.name ?? "", reason: link.reason ?? "" }));
   const kind = message.message as EnvelopeKind | undefined;
   if (kind === undefined) throw new EnvelopeError(`envelope ${seq} carries no message`);

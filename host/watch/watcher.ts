@@ -7,6 +7,7 @@ import type { KatanetCore, NeighbourRule } from "../core.ts";
 import { scan } from "../scan.ts";
 import type { Envelope } from "./envelope.ts";
 import { DEFAULT_RECEIVE_BUFFER_BYTES, EventSocket } from "./event-socket.ts";
+import { NamespacePresence } from "./namespace-presence.ts";
 import { watchReadable } from "./readiness.ts";
 import { changesBetween, stateOf, type NamespaceState } from "./state.ts";
 
@@ -56,13 +57,14 @@ const ownTimer: ScheduleRescan = (dueAt, run) => {
 
 export interface WatchListener {
   envelope(envelope: Envelope): void;
-  /** The watch stopped because of `error`; no envelopes follow. */
+  /** The watch stopped because of `error`; no envelopes follow. A NamespaceGoneError
+   * means the namespace was deleted (only this watcher's stream need end). */
   failed(error: Error): void;
 }
 
 export class NamespaceWatcher {
   private current: NamespaceState;
-  private lastSeq = 0;
+  private lastSeq = 0n;
   private overflowed = false;
   private pendingRescan: (() => void) | undefined;
   /** performance.now() of the first notification the pending rescan will cover. */
@@ -71,6 +73,7 @@ export class NamespaceWatcher {
   private readonly listeners = new Set<WatchListener>();
   private readonly socket: EventSocket;
   private readonly stopReading: () => void;
+  private readonly stopPresence: () => void;
   private stopped = false;
 
   /** Subscribes first and scans second, so no change can fall between the two. */
@@ -84,6 +87,7 @@ export class NamespaceWatcher {
         readable: () => this.onReadable(),
         failed: (error) => this.fail(error),
       });
+      this.stopPresence = new NamespacePresence(options.netns).watch((error) => this.fail(error));
     } catch (error) {
       this.socket.close();
       throw error;
@@ -96,7 +100,7 @@ export class NamespaceWatcher {
   }
 
   /** The number of the last change made to `state` (0 before the first). */
-  get seq(): number {
+  get seq(): bigint {
     return this.lastSeq;
   }
 
@@ -115,6 +119,7 @@ export class NamespaceWatcher {
     this.stopped = true;
     this.pendingRescan?.();
     this.stopReading();
+    this.stopPresence();
     this.socket.close();
   }
 

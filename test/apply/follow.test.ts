@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import protobuf from "protobufjs";
 import { WebSocketServer } from "ws";
 import { followCommand } from "../../host/cli/follow.ts";
-import { decode, encode } from "../../host/schema.ts";
+import { decode, encode, typeByName } from "../../host/schema.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 import { buildMirror, capturedIO, seedMessages } from "./support.ts";
 
@@ -73,12 +73,14 @@ describe("katanet follow", { skip: namespaceTestsSkip() }, () => {
       await until("route with mtu 1400", () => /10\.9\.0\.0\/16 via 10\.0\.0\.1 dev eth0 mtu 1400/.test(ip(["-n", mirror.namespace, "route"])));
       await until("neighbour", () => /10\.0\.0\.7 dev eth0 lladdr 02:00:00:00:00:07 PERMANENT/.test(ip(["-n", mirror.namespace, "neigh"])));
 
+      const asked = new Promise<Buffer>((resolve) => client.once("message", (data) => resolve(data as Buffer)));
       client.send(envelope(2, 4, changed.updateRoutesRequest));
-      await until("the stale change reported", () => io.stdout.includes("change 2 is not newer"));
+      // A step back is not skipped silently: the follower asks for a fresh snapshot.
+      assert.deepEqual(typeByName("katanet.ClientRequest").toObject(typeByName("katanet.ClientRequest").decode(await asked)), { snapshot: {} });
       stop();
       assert.equal(await following, 0);
       assert.match(io.stdout, /^snapshot 0: \d+ writes? applied, 0 skipped\nchange 1: /);
-      assert.match(io.stdout, /\nchange 2 is not newer than 3 \(already applied or in the snapshot\); skipped\n$/);
+      assert.match(io.stdout, /\nchange 2 is not newer than 3; skipped, asking for a snapshot\n$/);
       assert.equal(io.stderr, "");
     } finally {
       stop();

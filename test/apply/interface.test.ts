@@ -17,12 +17,12 @@ const requestsFor = (json: Parameters<typeof pb64Json>[0]) => parsePb64Json(pb64
 describe("interface updates", { skip: namespaceTestsSkip() }, () => {
   after(() => assertCleanState());
 
-  it("replaces the link's addresses, a primary's secondary included", () => {
+  it("replaces the link's addresses, a primary's secondary included", async () => {
     const mirror = buildMirror([{ name: "eth0", hwAddr: FIRST }]);
     try {
       ipBatch(mirror.namespace, ["addr add 192.0.2.9/24 dev eth0", "addr add 192.0.2.10/24 dev eth0", "link set eth0 up"]);
       const addresses = [{ family: 0, address: "10.0.0.2", mask: "24" }];
-      const report = apply(requestsFor({ interfaces: [{ name: "eth0", hwAddr: FIRST, mtu: 1500, IPAddresses: addresses }] }), { netns: mirror.namespace });
+      const report = await apply(requestsFor({ interfaces: [{ name: "eth0", hwAddr: FIRST, mtu: 1500, IPAddresses: addresses }] }), { netns: mirror.namespace });
       assert.deepEqual(report.applied, [
         "interfaces[0] eth0 (02:00:00:00:dd:01): set eth0 down",
         "interfaces[0] eth0 (02:00:00:00:dd:01): delete address 192.0.2.9/24 from eth0",
@@ -38,10 +38,10 @@ describe("interface updates", { skip: namespaceTestsSkip() }, () => {
     }
   });
 
-  it("swaps names with the link that holds the requested one", () => {
+  it("swaps names with the link that holds the requested one", async () => {
     const mirror = buildMirror([{ name: "tmp0", hwAddr: FIRST }, { name: "eth0", hwAddr: SECOND }]);
     try {
-      const report = apply(requestsFor({ interfaces: [{ name: "eth0", hwAddr: FIRST, mtu: 1400, rawFlags: 0x80 }] }), { netns: mirror.namespace });
+      const report = await apply(requestsFor({ interfaces: [{ name: "eth0", hwAddr: FIRST, mtu: 1400, rawFlags: 0x80 }] }), { netns: mirror.namespace });
       assert.deepEqual(report.applied, [
         "interfaces[0] eth0 (02:00:00:00:dd:01): rename eth0 to eth0_temp",
         "interfaces[0] eth0 (02:00:00:00:dd:01): set tmp0 mtu 1400, name eth0, arp off, up",
@@ -54,7 +54,7 @@ describe("interface updates", { skip: namespaceTestsSkip() }, () => {
     }
   });
 
-  it("skips IPv6 addresses when the namespace has IPv6 disabled", () => {
+  it("skips IPv6 addresses when the namespace has IPv6 disabled", async () => {
     const mirror = buildMirror([{ name: "eth0", hwAddr: FIRST }]);
     try {
       for (const setting of ["net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]) {
@@ -64,7 +64,7 @@ describe("interface updates", { skip: namespaceTestsSkip() }, () => {
         { family: 0, address: "10.0.0.2", mask: "24" },
         { family: 1, address: "2001:db8::2", mask: "64" },
       ];
-      const report = apply(requestsFor({ interfaces: [{ name: "eth0", hwAddr: FIRST, mtu: 1500, IPAddresses: addresses }] }), { netns: mirror.namespace });
+      const report = await apply(requestsFor({ interfaces: [{ name: "eth0", hwAddr: FIRST, mtu: 1500, IPAddresses: addresses }] }), { netns: mirror.namespace });
       assert.deepEqual(report.skipped, ["interfaces[0] eth0 (02:00:00:00:dd:01): address 2001:db8::2/64 (IPv6 is disabled in the namespace)"]);
       const shown = ip(["-n", mirror.namespace, "addr", "show", "eth0"]);
       assert.match(shown, /inet 10\.0\.0\.2\/24/);

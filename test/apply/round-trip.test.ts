@@ -58,12 +58,12 @@ describe("scan → apply → scan round trip", { skip: namespaceTestsSkip() }, (
         const requests = requestsOf(fromA);
         mirror = buildMirror(requests.interfaces);
         if (hasMappedAddress(requests)) {
-          assert.throws(() => apply(requests, { netns: mirror!.namespace }), { name: "ApplyInputError", message: /prefix length out of range for an IPv4 address/ });
+          await assert.rejects(apply(requests, { netns: mirror!.namespace }), { name: "ApplyInputError", message: /prefix length out of range for an IPv4 address/ });
           return;
         }
         const firstDevice = requests.interfaces[0]?.name;
         if (firstDevice) addStaleConfiguration(mirror.namespace, firstDevice);
-        apply(requests, { netns: mirror.namespace });
+        await apply(requests, { netns: mirror.namespace });
         assert.doesNotMatch(ip(["-n", mirror.namespace, "addr"]), STALE);
         assert.doesNotMatch(ip(["-n", mirror.namespace, "route", "show", "table", "all"]), STALE);
         const fromB = seedMessages(mirror.namespace);

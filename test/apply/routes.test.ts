@@ -46,11 +46,11 @@ const DELETED = [/198\.51\.100\.0\/24 via/, /203\.0\.113\.0\/24/, /2001:db8:1::\
 describe("route updates", { skip: namespaceTestsSkip() }, () => {
   after(() => assertCleanState());
 
-  it("delete the old routes the agent deletes, keep the ones it keeps, then add the new set", () => {
+  it("delete the old routes the agent deletes, keep the ones it keeps, then add the new set", async () => {
     const mirror = mirrorWithOldRoutes();
     try {
       const requests = parsePb64Json(pb64Json({ routes: [{ dest: "10.10.0.0/16", device: "extra0", family: 0, scope: 253 }] }), "test");
-      const report = apply(requests, { netns: mirror.namespace });
+      const report = await apply(requests, { netns: mirror.namespace });
       const routes = routesOf(mirror.namespace);
       for (const kept of KEPT) assert.match(routes, kept);
       for (const deleted of DELETED) assert.doesNotMatch(routes, deleted);
@@ -66,19 +66,19 @@ describe("route updates", { skip: namespaceTestsSkip() }, () => {
     }
   });
 
-  it("an UpdateRoutes request with no routes deletes them; no request leaves them", () => {
+  it("an UpdateRoutes request with no routes deletes them; no request leaves them", async () => {
     const mirror = mirrorWithOldRoutes();
     try {
-      apply({ interfaces: [], routes: undefined, neighbours: [] }, { netns: mirror.namespace });
+      await apply({ interfaces: [], routes: undefined, neighbours: [] }, { netns: mirror.namespace });
       for (const old of DELETED) assert.match(routesOf(mirror.namespace), old);
-      apply({ interfaces: [], routes: [], neighbours: [] }, { netns: mirror.namespace });
+      await apply({ interfaces: [], routes: [], neighbours: [] }, { netns: mirror.namespace });
       for (const deleted of DELETED) assert.doesNotMatch(routesOf(mirror.namespace), deleted);
     } finally {
       mirror.delete();
     }
   });
 
-  it("pb64 input: an empty route list is no UpdateRoutes request, as Kata sends none for no routes", () => {
+  it("pb64 input: an empty route list is no UpdateRoutes request, as Kata sends none for no routes", async () => {
     assert.equal(parsePb64Json(pb64Json({ routes: [] }), "test").routes, undefined);
     assert.equal(parsePb64Json('{"updateRoutesRequest": "CgA="}', "test").routes, undefined);
     assert.equal(parsePb64Json(pb64Json({ routes: [{ dest: "10.9.0.0/24", device: "eth0" }] }), "test").routes?.length, 1);

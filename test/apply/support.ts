@@ -131,3 +131,25 @@ export function pb64Json(requests: RequestsJson): string {
     ),
   });
 }
+
+/** Waits (up to 5 s) until no link of `namespace` is waiting for carrier and no address is
+ * still tentative: the kernel finishes both a moment after setup, and a test comparing the
+ * namespace before and after must not take that moment for a change. */
+export async function settle(namespace: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  const busy = () => /tentative|NO-CARRIER|LOWERLAYERDOWN/.test(ip(["-n", namespace, "addr"]));
+  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** A namespace's configuration as `ip` shows it, to compare before and after: links,
+ * addresses, every table's routes, permanent neighbours (order aside; not a link's qdisc,
+ * which the kernel attaches on its first up). */
+export function stateOf(namespace: string): Record<string, string[]> {
+  const lines = (args: string[]) => ip(["-n", namespace, ...args]).split("\n").filter((line) => line !== "").sort();
+  return {
+    links: lines(["-o", "link"]).map((line) => line.replace(/ qdisc \S+/, "")),
+    addresses: lines(["-o", "addr"]),
+    routes: lines(["route", "show", "table", "all"]),
+    neighbours: lines(["neigh", "show", "nud", "permanent"]),
+  };
+}

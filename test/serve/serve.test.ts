@@ -162,12 +162,17 @@ describe("serve", { skip }, () => {
 
   it("encodes an envelope as proto/katanet.proto lays it out", () => {
     const skipped = [{ name: "br0", reason: "Unsupported network interface: bridge" }];
-    const frame = encodeEnvelope({ seq: 7, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09", skipped });
+    const frame = encodeEnvelope({ seq: 7n, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09", skipped });
     // seq = 7 (field 1), interface_removed (field 6) { name (1), hwAddr (2) }, skipped (field 9) { name (1), reason (2) }
     assert.deepEqual([...frame], [
       0x08, 0x07, 0x32, 0x19, 0x0a, 0x04, ...Buffer.from("eth9"), 0x12, 0x11, ...Buffer.from("02:00:00:00:00:09"),
       0x4a, 0x2c, 0x0a, 0x03, ...Buffer.from("br0"), 0x12, 0x25, ...Buffer.from(skipped[0].reason),
     ]);
     assert.deepEqual(decodeEnvelopeToJson(frame), { seq: "7", skipped, interfaceRemoved: { name: "eth9", hwAddr: "02:00:00:00:00:09" } });
+  });
+
+  it("keeps every bit of a uint64 seq, 2^64 - 1 included", () => {
+    const frame = encodeEnvelope({ seq: 2n ** 64n - 1n, kind: "interfaceRemoved", name: "eth9", hwAddr: "02:00:00:00:00:09", skipped: [] });
+    assert.equal(decodeEnvelopeToJson(frame).seq, "18446744073709551615");
   });
 });

@@ -29,7 +29,7 @@ export function routeBurst(): string[] {
 /** What a snapshot sent now would hold, from a scan of its own. */
 export function toSnapshot(namespace: string): SnapshotJson {
   const state = stateOf(scan({ netns: namespace, rules: ["seed"], keepGoing: true }), "seed");
-  const json = envelopeToJson({ seq: 0, kind: "snapshot", state });
+  const json = envelopeToJson({ seq: 0n, kind: "snapshot", state });
   if (!("snapshot" in json)) throw new Error("a snapshot envelope became something else");
   return json.snapshot;
 }
