@@ -69,7 +69,7 @@ describe("follow's transports", { skip: namespaceTestsSkip() || opensslMissing()
       await until("the snapshot applied", () => /default via 10\.0\.0\.1/.test(ip(["-n", mirror.namespace, "route"])));
       follow.stop();
       assert.equal(await follow.done, 0);
-      assert.match(follow.io.stdout, /^snapshot 0: \d+ writes applied/);
+      assert.match(follow.io.stdout, /^snapshot \d+: \d+ writes applied/);
     } finally {
       await server?.close();
     }

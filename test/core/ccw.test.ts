@@ -106,7 +106,7 @@ describe("katanet convert --arch --ccw-device", () => {
   test("prints the CCW device as the device path", () => {
     const result = katanet("--arch", "s390x", "--ccw-device", "eth0=0.1.2a", "--format", "text");
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^1: eth0: <> type veth mtu 1500 link\/ether 02:00:00:00:00:01 ccw 0\.1\.002a$/m);
+    assert.match(result.stdout, /^eth0: <> type veth mtu 1500 link\/ether 02:00:00:00:00:01 ccw 0\.1\.002a$/m);
   });
 
   test("a bad id exits 2 with Kata's text", () => {

@@ -34,6 +34,21 @@ function spansUnder(work: () => void): { root: ReadableSpan; spans: ReadableSpan
       span.end();
     }
   });
+  return finishedSpans();
+}
+
+async function spansUnderAsync(work: () => Promise<unknown>): Promise<{ root: ReadableSpan; spans: ReadableSpan[] }> {
+  await application.startActiveSpan("request", async (span) => {
+    try {
+      await work();
+    } finally {
+      span.end();
+    }
+  });
+  return finishedSpans();
+}
+
+function finishedSpans(): { root: ReadableSpan; spans: ReadableSpan[] } {
   const spans = exporter.getFinishedSpans();
   const root = spans.find((span) => span.name === "request")!;
   return { root, spans: spans.filter((span) => span !== root) };
@@ -65,8 +80,8 @@ describe("spans", { skip: namespaceTestsSkip() }, () => {
     assert.ok(spans.every((span) => span.attributes.error === undefined));
   });
 
-  test("apply: a span with the namespace", () => {
-    const { root, spans } = spansUnder(() => apply({ interfaces: [], routes: undefined, neighbours: [] }, { netns: namespace }));
+  test("apply: a span with the namespace", async () => {
+    const { root, spans } = await spansUnderAsync(() => apply({ interfaces: [], routes: undefined, neighbours: [] }, { netns: namespace }));
     assert.deepEqual(spans.map((span) => [span.name, parentOf(span) === idOf(root), span.attributes.netns]), [["apply", true, namespace]]);
   });
 });
