@@ -6,7 +6,7 @@ import { defaultCore } from "../default-core.ts";
 import { kernelLinks } from "../format/link-flags.ts";
 import { capture } from "../scan.ts";
 import { type Command, EXIT_OK } from "./command.ts";
-import { checkPciPathKeys, parsePciPaths } from "./conversion-output.ts";
+import { checkDeviceKeys, parsePciPaths } from "./conversion-output.ts";
 
 export const captureCommand: Command = {
   name: "capture",
@@ -31,7 +31,7 @@ examples:
     const pciPaths = parsePciPaths(values["pci-path"]);
     const core = defaultCore();
     const saved = capture({ core, netns: values.netns, pciPaths, dumpThread: false });
-    checkPciPathKeys(pciPaths, kernelLinks(core.inputBytes()).keys(), "interface in the namespace");
+    checkDeviceKeys("--pci-path", pciPaths, kernelLinks(core.inputBytes()).keys(), "interface in the namespace");
     const text = JSON.stringify(saved, null, 2) + "\n";
     if (values.output === undefined) io.out(text);
     else writeFileSync(values.output, text);

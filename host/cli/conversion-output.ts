@@ -34,14 +34,14 @@ export function parsePciPaths(values: string[]): Record<string, string> {
   return parseNamedValues("--pci-path", "KEY=PATH", "eth0=02/00", values);
 }
 
-/** Throws for a --pci-path KEY that names nothing in the input: a typo would otherwise leave
- * the interface without its guest path, silently. */
-export function checkPciPathKeys(pciPaths: Record<string, string>, known: Iterable<string>, what: string): void {
+/** Throws for a --pci-path or --ccw-device KEY that names nothing in the input: a typo
+ * would otherwise leave the interface without its device path, silently. */
+export function checkDeviceKeys(flag: string, values: Record<string, string>, known: Iterable<string>, what: string): void {
   const names = new Set(known);
-  const unknown = Object.keys(pciPaths).find((key) => !names.has(key));
+  const unknown = Object.keys(values).find((key) => !names.has(key));
   if (unknown === undefined) return;
   const listed = [...names].sort().join(", ") || "none";
-  throw new UsageError(`--pci-path ${unknown}=${pciPaths[unknown]}: "${unknown}" matches no ${what} (there are: ${listed})`);
+  throw new UsageError(`${flag} ${unknown}=${values[unknown]}: "${unknown}" matches no ${what} (there are: ${listed})`);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { EndpointSpec } from "../dan/endpoint-spec.ts";
 import { kernelLinks, type KernelLink } from "../format/link-flags.ts";
 import { type CliIO, type Command, EXIT_OK, UsageError } from "./command.ts";
 import { DEVICE_USAGE, deviceOptions, parseDeviceOptions } from "./device-options.ts";
-import { checkPciPathKeys, conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
+import { checkDeviceKeys, conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
 import { readInput, readJson } from "./read-input.ts";
 
 export const convertCommand: Command = {
@@ -62,7 +62,7 @@ examples:
     let links: ReadonlyMap<string, KernelLink> | undefined;
     if (values.dan !== undefined) {
       const { endpoints } = danToEndpointSpecs(await readInput(values.dan, io), pciPaths);
-      checkPciPathKeys(pciPaths, endpoints.flatMap((endpoint) => endpoint.hostBDF ?? []), "vfio device's pci_device_id in the DAN file");
+      checkDeviceKeys("--pci-path", pciPaths, endpoints.flatMap((endpoint) => endpoint.hostBDF ?? []), "vfio device's pci_device_id in the DAN file");
       conversion = convertEndpoints(endpoints, options);
     } else if (values.endpoints !== undefined) {
       if (Object.keys(pciPaths).length > 0) throw new UsageError("--pci-path does not apply to --endpoints: give each endpoint its pciPath");
@@ -70,6 +70,8 @@ examples:
     } else {
       ({ conversion, links } = await convertCaptureFile(positionals[0], { pciPaths, ccwDevices }, options, io));
     }
+    // A capture's keys were checked against its links; the others name endpoints.
+    if (!links) checkDeviceKeys("--ccw-device", ccwDevices, conversion.endpoints.map((endpoint) => endpoint.name), "endpoint of the input");
     await writeConversion(conversion, rule, format, io, "convert", links);
     return EXIT_OK;
   },
@@ -84,6 +86,7 @@ async function convertCaptureFile(path: string, devices: { pciPaths: Record<stri
   const core = defaultCore();
   const conversion = convertCapture(capture, options, core);
   const links = kernelLinks(core.inputBytes());
-  checkPciPathKeys(devices.pciPaths, links.keys(), "interface in the capture");
+  checkDeviceKeys("--pci-path", devices.pciPaths, links.keys(), "interface in the capture");
+  checkDeviceKeys("--ccw-device", devices.ccwDevices, links.keys(), "interface in the capture");
   return { conversion, links };
 }

@@ -5,7 +5,7 @@ import { kernelLinks } from "../format/link-flags.ts";
 import { scan } from "../scan.ts";
 import { type Command, EXIT_OK } from "./command.ts";
 import { DEVICE_USAGE, deviceOptions, parseDeviceOptions } from "./device-options.ts";
-import { checkPciPathKeys, conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
+import { checkDeviceKeys, conversionOptions, parseFormat, parsePciPaths, parseRule, writeConversion } from "./conversion-output.ts";
 
 export const scanCommand: Command = {
   name: "scan",
@@ -55,7 +55,8 @@ examples:
       dumpThread: false, // one scan: starting the thread would cost more than it saves
     });
     const links = kernelLinks(core.inputBytes());
-    checkPciPathKeys(pciPaths, links.keys(), "interface in the namespace");
+    checkDeviceKeys("--pci-path", pciPaths, links.keys(), "interface in the namespace");
+    checkDeviceKeys("--ccw-device", ccwDevices, links.keys(), "interface in the namespace");
     await writeConversion(conversion, rule, format, io, "scan", links);
     return EXIT_OK;
   },

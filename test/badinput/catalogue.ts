@@ -198,6 +198,13 @@ export const CATALOGUE: BadInput[] = [
     exit: 2,
     stderr: 'katanet scan: --pci-path eth9=02/00: "eth9" matches no interface in the namespace (there are: lo)',
   },
+  {
+    kind: "--ccw-device key that matches no interface",
+    args: ["scan", "--netns", "NS", "--arch", "s390x", "--ccw-device", "eth9=0.0.0001"],
+    namespace: "as-root",
+    exit: 2,
+    stderr: 'katanet scan: --ccw-device eth9=0.0.0001: "eth9" matches no interface in the namespace (there are: lo)',
+  },
   // ---- apply ----
   { kind: "apply input not JSON", args: ["apply", "FILE"], file: "not json", exit: 2, stderr: 'katanet apply: FILE is not JSON: it starts with "n" at byte 0, not { or [' },
   { kind: "apply with nothing on standard input", args: ["apply"], stdin: "", exit: 2, stderr: "katanet apply: standard input is not JSON: it is empty" },

@@ -122,4 +122,10 @@ describe("katanet convert --arch --ccw-device", () => {
       assert.match(result.stderr, /^katanet convert: --(arch|ccw-device)/, args.join(" "));
     }
   });
+
+  test("a --ccw-device key that names no endpoint is an error naming it", () => {
+    const result = katanet("--arch", "s390x", "--ccw-device", "eht0=0.0.0001");
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /^katanet convert: --ccw-device eht0=0\.0\.0001: "eht0" matches no endpoint of the input \(there are: eth0\)/);
+  });
 });
