@@ -31,7 +31,7 @@ export const DROP_RULES: Record<number, Rule> = {
   10: rule("address.loopback", "loopback addresses (127.0.0.0/8, ::1) are left out of the guest interface"),
   11: rule("address.link-not-sent", "its link does not become a guest interface"),
   20: rule("route.kernel-protocol", "routes the kernel added itself (proto kernel) are left out: the guest's kernel adds its own"),
-  21: rule("route.not-main-table", (table) => `only the main table (254) is read; this route is in table ${table === 252 ? "above 255" : table}`),
+  21: rule("route.not-main-table", (table) => `only the main table (254) is read; this route is in ${table === 252 ? "a table above 255" : table === 255 ? "the local table (255)" : `table ${table}`}`),
   22: rule("route.cloned", "cached (cloned) routes are not routes Kata reads"),
   23: rule("route.multipath", "a multipath route names no single link, so no guest interface gets it"),
   24: rule("route.no-device", "the route has no output link (blackhole, unreachable, prohibit), so no guest interface gets it"),
