@@ -11,7 +11,8 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { encodeEnvelope, envelopeToJson, type Envelope } from "../watch/envelope.ts";
 import { NamespaceWatcher, type WatchOptions } from "../watch/watcher.ts";
-import { admit, BINARY_PROTOCOL, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
+import { admit, BINARY_PROTOCOL, streamProtocolOf, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
+import { answerHttp } from "./page.ts";
 import { parseClientRequest } from "./client-request.ts";
 import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, parseListen, type ListenTarget } from "./listen.ts";
 import { Token } from "./token.ts";
@@ -68,10 +69,14 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
 
   const watcher = new NamespaceWatcher(options);
   const protocols = new Map<WebSocket, StreamProtocol>();
-  const http = createServer((_request, response) => {
-    response.writeHead(426, { "Content-Type": "text/plain" }).end("katanet streams over WebSocket only\n");
+  const explaining = new Set<WebSocket>(); // clients that sent an explain request
+  const http = createServer((request, response) => answerHttp(request, response, { tokenRequired: token !== undefined }));
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
+    // a browser's token comes as a subprotocol entry too: answer with katanet's, never that one
+    handleProtocols: (offered) => streamProtocolOf(offered) ?? false,
   });
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
 
   /** Closes one client with `code`, and cuts its socket if it does not read the close frame in time. */
   const dismiss = (client: WebSocket, code: number, reason: string) => {
@@ -92,7 +97,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   const unsubscribe = watcher.subscribe({
     envelope(envelope) {
       const frames = new Frames(envelope);
-      for (const client of protocols.keys()) send(client, frames);
+      for (const client of envelope.kind === "explanation" ? explaining : protocols.keys()) send(client, frames);
     },
     failed(error) {
       for (const client of protocols.keys()) dismiss(client, CLOSE_INTERNAL_ERROR, `watch failed: ${error.message}`);
@@ -109,17 +114,24 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     }
     sockets.handleUpgrade(request, socket, head, (client) => {
       protocols.set(client, admission.protocol);
-      client.on("close", () => protocols.delete(client));
+      client.on("close", () => {
+        protocols.delete(client);
+        explaining.delete(client);
+      });
       // ws has already closed the client (1009 for an oversized frame); nothing to add.
       client.on("error", () => {});
       client.on("message", (data, isBinary) => {
+        let request;
         try {
-          parseClientRequest(asBytes(data), isBinary);
+          request = parseClientRequest(asBytes(data), isBinary);
         } catch (error) {
           dismiss(client, CLOSE_INVALID_DATA, (error as Error).message);
           return;
         }
+        const explanation = request.kind === "explain" ? watcher.startExplaining() : undefined;
+        if (request.kind === "explain") explaining.add(client);
         send(client, new Frames(watcher.snapshot()));
+        if (explanation) send(client, new Frames(explanation));
       });
       send(client, new Frames(watcher.snapshot()));
     });

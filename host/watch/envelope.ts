@@ -5,12 +5,16 @@
 import protobuf from "protobufjs";
 import { decode, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
 import type { Change, NamespaceState } from "./state.ts";
+import type { Explanation } from "../explain/explain.ts";
+import { explanationMessage, type ExplanationMessage } from "./explanation.ts";
 
 export type Envelope =
   | { seq: number; kind: "snapshot" | "resync"; state: NamespaceState }
-  | ({ seq: number } & Change);
+  | ({ seq: number } & Change)
+  | { seq: number; kind: "explanation"; explanation: Explanation };
 
-export type EnvelopeKind = Envelope["kind"];
+export type EnvelopeKind = Exclude<Envelope["kind"], "explanation">;
+const FIELD_EXPLANATION = 20;
 
 const FIELD_SEQ = 1;
 const FIELDS: Record<EnvelopeKind, number> = {
@@ -28,6 +32,10 @@ const tag = (field: number, wireType: number): number => (field << 3) | wireType
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
   const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq);
+  if (envelope.kind === "explanation") {
+    const body = typeByName("katanet.Explanation").encode(explanationMessage(envelope.explanation)).finish();
+    return writer.uint32(tag(FIELD_EXPLANATION, LENGTH_DELIMITED)).bytes(body).finish();
+  }
   writer.uint32(tag(FIELDS[envelope.kind], LENGTH_DELIMITED));
   switch (envelope.kind) {
     case "snapshot":
@@ -66,6 +74,7 @@ export type EnvelopeJson = { seq: string } & (
   | { updateRoutes: MessagesJson["UpdateRoutesRequest"] }
   | { addNeighbors: MessagesJson["AddARPNeighborsRequest"] }
   | { interfaceRemoved: { name: string; hwAddr: string } }
+  | { explanation: ExplanationMessage }
 );
 
 export function envelopeToJson(envelope: Envelope): EnvelopeJson {
@@ -83,6 +92,8 @@ export function envelopeToJson(envelope: Envelope): EnvelopeJson {
       return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", decode("AddARPNeighborsRequest", envelope.request)) };
     case "interfaceRemoved":
       return { seq, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+    case "explanation":
+      return { seq, explanation: explanationMessage(envelope.explanation) };
   }
 }
 
@@ -100,7 +111,8 @@ export type DecodedEnvelope =
   | { seq: number; kind: "updateInterface"; request: Messages["UpdateInterfaceRequest"] }
   | { seq: number; kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
   | { seq: number; kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
-  | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string };
+  | { seq: number; kind: "interfaceRemoved"; name: string; hwAddr: string }
+  | { seq: number; kind: "explanation"; explanation: ExplanationMessage };
 
 /** Thrown for a frame that is not a katanet.Envelope; the message says why. */
 export class EnvelopeError extends Error {
@@ -116,6 +128,10 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
   }
   const seq = Number(String(message.seq ?? 0));
   const kind = message.message as EnvelopeKind | undefined;
+  if (kind === undefined && message.explanation) {
+    const explanation = message.explanation as Partial<ExplanationMessage>;
+    return { seq, kind: "explanation", explanation: { items: explanation.items ?? [], findings: explanation.findings ?? [] } };
+  }
   if (kind === undefined) throw new EnvelopeError(`envelope ${seq} carries no message`);
   const body = message[kind] as Record<string, never>;
   switch (kind) {
@@ -159,5 +175,7 @@ export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
       return { seq, addNeighbors: toProtoJson("AddARPNeighborsRequest", envelope.request) };
     case "interfaceRemoved":
       return { seq, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+    case "explanation":
+      return { seq, explanation: envelope.explanation };
   }
 }
