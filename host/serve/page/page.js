@@ -24,6 +24,7 @@ let socket = null;
 let opened = false;
 
 async function start() {
+  render();
   try {
     config = await (await fetch("page-config.json", { cache: "no-store" })).json();
   } catch {
@@ -44,6 +45,7 @@ function askForToken(problem) {
   $("token-form").hidden = false;
   $("token-error").hidden = problem === "";
   $("token-error").textContent = problem;
+  $("token-input").value = "";
   $("token-input").focus();
 }
 
@@ -89,14 +91,20 @@ function setConnection(kind, text) {
 
 // ---- the stream ----
 
+let snapshots = 0;
+
 function receive(envelope) {
+  const sameSeq = envelope.seq === state.seq;
   state.seq = envelope.seq;
   if (envelope.snapshot || envelope.resync) {
     const snapshot = envelope.snapshot ?? envelope.resync;
     state.interfaces = new Map(snapshot.interfaces.Interfaces.map((iface) => [iface.name, iface]));
     state.routes = snapshot.routes.Routes;
     state.neighbours = snapshot.neighbors.ARPNeighbors;
-    log(envelope.snapshot ? "snapshot" : "resync", `${state.interfaces.size} interfaces, ${state.routes.length} routes, ${state.neighbours.length} neighbours`);
+    // the explain request brings the same snapshot again: say it once
+    if (!(envelope.snapshot && sameSeq && snapshots++ > 0)) {
+      log(envelope.snapshot ? "snapshot" : "resync", `${state.interfaces.size} interfaces, ${state.routes.length} routes, ${state.neighbours.length} neighbours`);
+    }
   } else if (envelope.updateInterface) {
     const iface = envelope.updateInterface.interface;
     log("interface", `${iface.name} updated: mtu ${iface.mtu}, ${iface.IPAddresses.map(addressText).join(" ") || "no addresses"}`);
@@ -243,26 +251,26 @@ function renderDiagram() {
   const rowHeight = 62;
   const height = Math.max(pod.length, guest.length, 1) * rowHeight + 40;
   const svg = element("svg", { viewBox: `0 0 900 ${height}`, role: "img", "aria-label": "pod links and guest interfaces" });
-  svg.append(text(20, 20, "pod namespace", "column"), text(560, 20, "Kata guest", "column"));
+  svg.append(text(20, 20, "pod namespace", "column"), text(580, 20, "Kata guest", "column"));
   const guestRow = new Map(guest.map((iface, index) => [iface.name, index]));
   pod.forEach((item, index) => {
     const y = 32 + index * rowHeight;
-    svg.append(element("rect", { x: 20, y, width: 300, height: 48, rx: 6, class: `box ${item.mark}` }));
+    svg.append(element("rect", { x: 20, y, width: 400, height: 48, rx: 6, class: `box ${item.mark}` }));
     svg.append(text(32, y + 20, item.object.replace(/^link /, "")));
     const target = guestRow.get(item.link);
     if (item.mark === "dropped" || target === undefined) {
-      svg.append(text(32, y + 38, item.reason ? `left out: ${item.reason}` : "left out", "why", 290));
+      svg.append(text(32, y + 38, item.reason ? `left out: ${item.reason}` : "left out", "why", 380));
       return;
     }
     svg.append(text(32, y + 38, item.mark === "changed" ? "sent, changed" : "sent", "small"));
     const toY = 32 + target * rowHeight + 24;
-    svg.append(element("path", { d: `M320 ${y + 24} C 440 ${y + 24}, 440 ${toY}, 560 ${toY}` }));
+    svg.append(element("path", { d: `M420 ${y + 24} C 500 ${y + 24}, 500 ${toY}, 580 ${toY}` }));
   });
   guest.forEach((iface, index) => {
     const y = 32 + index * rowHeight;
-    svg.append(element("rect", { x: 560, y, width: 320, height: 48, rx: 6, class: "guest" }));
-    svg.append(text(572, y + 20, `${iface.name} · ${iface.type || "interface"} · mtu ${iface.mtu}`));
-    svg.append(text(572, y + 38, iface.IPAddresses.map(addressText).join("  ") || "no addresses", "small", 300));
+    svg.append(element("rect", { x: 580, y, width: 300, height: 48, rx: 6, class: "guest" }));
+    svg.append(text(592, y + 20, `${iface.name} · ${iface.type || "interface"} · mtu ${iface.mtu}`));
+    svg.append(text(592, y + 38, iface.IPAddresses.map(addressText).join("  ") || "no addresses", "small", 280));
   });
   $("diagram").replaceChildren(svg);
 }
