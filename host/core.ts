@@ -344,31 +344,27 @@ export class KatanetCore {
    */
   explain(rule: NeighbourRule): ExplainRecord[] {
     const ruleNumber = SECTION_NEIGHBOURS[rule] - SECTION_NEIGHBOURS.seed;
+    return explainRecords(this.readOutput((outPtr, capacity) => this.core.explain(ruleNumber, outPtr, capacity)).slice());
+  }
+
+  private readText(write: (outPtr: number, capacity: number) => number): string {
+    return decoder.decode(this.readOutput(write));
+  }
+
+  /** Runs an export that writes whole or not at all, again with more room until it fits;
+   * its bytes are a view into Wasm memory, valid until the next call into the core. */
+  private readOutput(write: (outPtr: number, capacity: number) => number): Uint8Array {
     let capacity = FIRST_OUTPUT_WINDOW;
     for (;;) {
       const outPtr = this.core.outputArea(capacity, 0);
-      const written = this.core.explain(ruleNumber, outPtr, capacity);
+      const written = write(outPtr, capacity);
       if (written === ERR_OUTPUT_TOO_SMALL) {
         capacity = Math.max(capacity * 2, this.core.neededOutput());
         continue;
       }
       if (written < 0) throw this.error(written);
-      return explainRecords(new Uint8Array(this.core.memory.buffer, outPtr, written).slice());
+      return new Uint8Array(this.core.memory.buffer, outPtr, written);
     }
-  }
-
-  /** Runs a text-writing export, once more with the room it asked for if it needed more. */
-  private readText(write: (outPtr: number, capacity: number) => number): string {
-    let capacity = FIRST_OUTPUT_WINDOW;
-    let outPtr = this.core.outputArea(capacity, 0);
-    let written = write(outPtr, capacity);
-    if (written === ERR_OUTPUT_TOO_SMALL) {
-      capacity = this.core.neededOutput();
-      outPtr = this.core.outputArea(capacity, 0);
-      written = write(outPtr, capacity);
-    }
-    if (written < 0) throw this.error(written);
-    return this.text(outPtr, written);
   }
 
   private error(code: number): Error {

@@ -21,8 +21,8 @@ import { out } from "../proto/writer";
 import { isIPv4, MASK_BYTES, MASK_NIL, simpleMaskLength } from "../text/ip";
 import { writeMAC } from "../text/mac";
 import {
-  addressVerdict, elementBound, interfaceBound, ipTextBound, neighbourVerdict, routeVerdict, writeAddressField, writeInterface,
-  writeNeighbourAt, writeRouteAt,
+  addressVerdict, elementBound, interfaceBound, ipTextBound, neighbourVerdict, routeVerdict, writeAddressField, writeElementAt,
+  writeInterface,
 } from "./convert";
 import { linkTypeText, rejections, skipped, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES, SKIP_REJECTED, S_LINK, S_REASON, S_TEXT } from "./endpoints";
 import {
@@ -182,7 +182,7 @@ function explainRoute(route: i32, decoded: u8): bool {
   const row = routes.rowAt(route);
   let reason = decoded;
   if (reason == SENT) reason = chainEndpoint[chain] == NONE ? ROUTE_OTHER_DEVICE : routeVerdict(row);
-  return writeRouteItem(row, reason, 0, chain);
+  return writeListItem(KIND_ROUTE, reason, routeChange(row), 0, row, chain);
 }
 
 /** A route the library's RouteList never returns: read into a scratch row only to show it. */
@@ -191,20 +191,21 @@ function explainUnreadRoute(message: usize, verdict: u8): bool {
   const outputInterface = readRoute(message, inputBase, route);
   lastError.reset(); // attributes nobody reads may be anything: show what could be read
   const table = <i32>load<u8>(messagePayload(message) + 4);
-  const written = writeRouteItem(routes.rowAt(route), verdict, table, outputInterface == 0 ? NONE : findChain(outputInterface));
+  const row = routes.rowAt(route);
+  const written = writeListItem(KIND_ROUTE, verdict, routeChange(row), table, row, outputInterface == 0 ? NONE : findChain(outputInterface));
   routes.removeLast();
   return written;
 }
 
-function writeRouteItem(row: usize, reason: u8, detail: i32, chain: i32): bool {
+/** A route or neighbour item: its element written as Kata writes it, on its link's name. */
+function writeListItem(kind: u8, reason: u8, change: u8, detail: i32, row: usize, chain: i32): bool {
+  const isRoute = kind == KIND_ROUTE;
   const nameLength = deviceLength(chain);
   const name = device(chain);
-  if (!startItem(KIND_ROUTE, reason, routeChange(row), detail, name, nameLength, 24 + nameLength + elementBound(row, true, nameLength))) {
-    return false;
-  }
+  if (!startItem(kind, reason, change, detail, name, nameLength, 24 + nameLength + elementBound(row, isRoute, nameLength))) return false;
   text(0, 0);
   const element = startElement();
-  out.pos = writeRouteAt(row, name, nameLength, out.pos);
+  out.pos = writeElementAt(row, isRoute, name, nameLength, out.pos);
   endElement(element);
   return true;
 }
@@ -225,16 +226,7 @@ function explainNeighbour(neigh: i32, rule: i32): bool {
   const endpoint = chainEndpoint[chain];
   const row = neighs.rowAt(neigh);
   const reason = endpoint == NONE ? NEIGH_OTHER_DEVICE : neighbourVerdict(endpoint, row, rule);
-  const nameLength = deviceLength(chain);
-  const name = device(chain);
-  if (!startItem(KIND_NEIGHBOUR, reason, UNCHANGED, fieldAt(row, N_STATE), name, nameLength, 24 + nameLength + elementBound(row, false, nameLength))) {
-    return false;
-  }
-  text(0, 0);
-  const element = startElement();
-  out.pos = writeNeighbourAt(row, name, nameLength, out.pos);
-  endElement(element);
-  return true;
+  return writeListItem(KIND_NEIGHBOUR, reason, UNCHANGED, fieldAt(row, N_STATE), row, chain);
 }
 
 /** A link Kata makes no endpoint of, in an Interface's fields as it stands in the namespace. */

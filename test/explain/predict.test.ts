@@ -50,6 +50,12 @@ function pod(mtu: number, addresses: string[], routes: RouteText[]): EndpointSpe
   }];
 }
 
+/** A DAN file with one VFIO device eth0, whose network_info is given. */
+function danFile(networkInfo: object): Uint8Array {
+  const device = { name: "eth0", guest_mac: "0a:58:0a:0a:00:08", device: { type: "vfio", pci_device_id: "0000:85:03.0" }, network_info: networkInfo };
+  return new TextEncoder().encode(JSON.stringify({ netns: "/var/run/netns/x", devices: [device] }));
+}
+
 const rules = (explanation: Explanation) => explanation.findings.map((finding) => `${finding.severity} ${finding.rule}`);
 
 test("a gateway no address or earlier link route covers is an error, exit 4", async () => {
@@ -88,19 +94,11 @@ test("two routes to one destination: the later replaces the earlier", async () =
 });
 
 test("a DAN neighbour Kata drops silently is a warning, and the item says why", async () => {
-  const dan = {
-    netns: "/var/run/netns/x",
-    devices: [{
-      name: "eth0",
-      guest_mac: "0a:58:0a:0a:00:08",
-      device: { type: "vfio", pci_device_id: "0000:85:03.0" },
-      network_info: {
-        interface: { ip_addresses: ["10.10.0.8/24"], mtu: 1500 },
-        neighbors: [{ ip_address: "10.10.0.1", hardware_addr: "0a:58:0a:0a:00:01", state: 2 }],
-      },
-    }],
-  };
-  const explanation = await explain({ dan: new TextEncoder().encode(JSON.stringify(dan)) });
+  const dan = danFile({
+    interface: { ip_addresses: ["10.10.0.8/24"], mtu: 1500 },
+    neighbors: [{ ip_address: "10.10.0.1", hardware_addr: "0a:58:0a:0a:00:01", state: 2 }],
+  });
+  const explanation = await explain({ dan });
   const neighbour = explanation.items.find((item) => item.kind === "neighbour")!;
   assert.equal(neighbour.mark, "dropped");
   assert.equal(neighbour.rule, "neigh.not-permanent");
@@ -109,16 +107,8 @@ test("a DAN neighbour Kata drops silently is a warning, and the item says why", 
 });
 
 test("a gateway-less DAN route is marked changed: Kata sends it as family v6", async () => {
-  const dan = {
-    netns: "/var/run/netns/x",
-    devices: [{
-      name: "eth0",
-      guest_mac: "0a:58:0a:0a:00:08",
-      device: { type: "vfio", pci_device_id: "0000:85:03.0" },
-      network_info: { interface: { ip_addresses: ["10.10.0.8/24"], mtu: 1500 }, routes: [{ dest: "10.20.0.0/16" }] },
-    }],
-  };
-  const explanation = await explain({ dan: new TextEncoder().encode(JSON.stringify(dan)) });
+  const dan = danFile({ interface: { ip_addresses: ["10.10.0.8/24"], mtu: 1500 }, routes: [{ dest: "10.20.0.0/16" }] });
+  const explanation = await explain({ dan });
   const route = explanation.items.find((item) => item.kind === "route")!;
   assert.equal(route.mark, "changed");
   assert.equal(route.rule, "route.family-v6");
