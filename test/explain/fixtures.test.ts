@@ -11,7 +11,8 @@ import { type ExpectedPb, liveFixtures } from "../support/fixtures.ts";
 import { assertMarksMatch } from "./support.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { danFixturesDirectory } from "../support/fixtures.ts";
+import type { EndpointSpec } from "../../host/dan/endpoint-spec.ts";
+import { danFixturesDirectory, readFixture } from "../support/fixtures.ts";
 
 const core = new KatanetCore();
 const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;
@@ -35,18 +36,33 @@ for (const fixture of liveFixtures()) {
   });
 }
 
+/** The items a list of hand-described endpoints holds, in order. */
+function entriesOf(endpoints: readonly EndpointSpec[]): string[] {
+  return endpoints.flatMap((endpoint) => [
+    "link",
+    ...endpoint.addrs.map(() => "address"),
+    ...endpoint.routes.map(() => "route"),
+    ...endpoint.neighbors.map(() => "neighbour"),
+  ]);
+}
+
+const structs = readFixture("structs.json") as { cases: { name: string; endpoints: EndpointSpec[]; expected: Record<string, { pb: ExpectedPb }> }[] };
+for (const structsCase of structs.cases) {
+  test(`explain marks of structs.json ${structsCase.name}`, async () => {
+    for (const rule of NEIGHBOUR_RULES) {
+      const explanation = await explain({ endpoints: structsCase.endpoints }, { rule, core });
+      assert.deepEqual(explanation.items.map((item) => item.kind), entriesOf(structsCase.endpoints), `${rule}: one item per entry, in order`);
+      assertMarksMatch(explanation, structsCase.expected[ruleKey[rule]].pb, `${structsCase.name} ${rule}`);
+    }
+  });
+}
+
 for (const file of danFixtureFiles()) {
   test(`explain marks of DAN fixture ${file}`, async () => {
     const fixture = loadDanFixture(file);
     if (fixture.expected.error !== null) return; // Kata fails on the file itself: convert's tests cover that text
     const expected = JSON.parse(readFileSync(join(danFixturesDirectory(), file), "utf8")).expected as Record<string, { pb: ExpectedPb }>;
-    const { endpoints } = danToEndpointSpecs(fixture.input, fixture.pciPaths);
-    const entries = endpoints.flatMap((endpoint) => [
-      "link",
-      ...endpoint.addrs.map(() => "address"),
-      ...endpoint.routes.map(() => "route"),
-      ...endpoint.neighbors.map(() => "neighbour"),
-    ]);
+    const entries = entriesOf(danToEndpointSpecs(fixture.input, fixture.pciPaths).endpoints);
     for (const rule of NEIGHBOUR_RULES) {
       const explanation = await explain({ dan: fixture.input, pciPaths: fixture.pciPaths }, { rule, core });
       assert.deepEqual(explanation.items.map((item) => item.kind), entries, `${rule}: one item per DAN entry, in order`);
