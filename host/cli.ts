@@ -41,7 +41,8 @@ ${Object.entries(COMMANDS)
   .map(([name, entry]) => `  ${name.padEnd(9)} ${entry.summary}`)
   .join("\n")}
 
-exit codes: 0 ok, 2 bad input or usage, 3 Kata itself would fail (Go's error text), 1 unexpected
+exit codes: 0 ok, 2 bad input or usage, 3 Kata itself would fail (Go's error text), 4 (explain) a finding
+would break the guest network, 1 unexpected
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

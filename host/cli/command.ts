@@ -5,6 +5,8 @@ export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_KATA_ERROR = 3;
+/** explain only: a finding would break the guest network. */
+export const EXIT_GUEST_BROKEN = 4;
 
 export interface CliIO {
   out(text: string): void;

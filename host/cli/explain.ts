@@ -2,13 +2,11 @@
 // sent, dropped or changed with Kata's rule, and what the guest agent would make of it.
 import { parseArgs } from "node:util";
 import type { EndpointSpec } from "../dan/endpoint-spec.ts";
-import { explain, explainExitCode, type ExplainSource } from "../explain/explain.ts";
+import { breaksGuest, explain, type ExplainSource } from "../explain/explain.ts";
 import { formatExplanation } from "../explain/text.ts";
-import { type Command, UsageError } from "./command.ts";
+import { type Command, EXIT_GUEST_BROKEN, EXIT_OK, UsageError } from "./command.ts";
 import { conversionOptions, parsePciPaths, parseRule } from "./conversion-output.ts";
 import { parseJson, readInput } from "./read-input.ts";
-
-export const EXIT_GUEST_BROKEN = 4;
 
 export const explainCommand: Command = {
   name: "explain",
@@ -43,6 +41,6 @@ export const explainCommand: Command = {
     } else source = { netns: values.netns, pciPaths };
     const explanation = await explain(source, { rule });
     io.out(format === "json" ? JSON.stringify(explanation, null, 2) + "\n" : formatExplanation(explanation));
-    return explainExitCode(explanation);
+    return breaksGuest(explanation) ? EXIT_GUEST_BROKEN : EXIT_OK;
   },
 };

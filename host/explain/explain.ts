@@ -86,9 +86,9 @@ export function explainConversion(
   return { items, findings };
 }
 
-/** The exit code explain ends with: 4 when a finding would break the guest network. */
-export function explainExitCode(explanation: Explanation): number {
-  return explanation.findings.some((finding) => finding.severity === "error") ? 4 : 0;
+/** Whether a finding would break the guest network (an error: Kata or the agent refuses, or the guest is cut off). */
+export function breaksGuest(explanation: Explanation): boolean {
+  return explanation.findings.some((finding) => finding.severity === "error");
 }
 
 function toItem(record: ExplainRecord): ExplainItem {

@@ -56,8 +56,11 @@ export class NamespaceWatcher {
   private readonly socket: EventSocket;
   private readonly stopReading: () => void;
   private stopped = false;
-  /** Set by `startExplaining`: each rescan also explains what it found. */
+  /** The explanation sent last; set once `startExplaining` is called, after which every
+   * rescan also explains what it found (`pendingExplanation`, until it is compared). */
   private explanation: { latest: Explanation; text: string } | undefined;
+  private pendingExplanation: { latest: Explanation; text: string } | undefined;
+  private explainNext = false;
 
   /** Subscribes first and scans second, so no change can fall between the two. */
   constructor(private readonly options: WatchOptions = {}) {
@@ -196,9 +199,6 @@ export class NamespaceWatcher {
     }
     return stateOf(conversion, rule);
   }
-
-  private explainNext = false;
-  private pendingExplanation: { latest: Explanation; text: string } | undefined;
 
   /** Sends the explanation of the last rescan when it differs from the one sent before. */
   private emitExplanation(): void {

@@ -2,7 +2,7 @@
 // right beside it that must not be reported (the agent's own order makes it work).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { explain, explainExitCode, type Explanation } from "../../host/explain/explain.ts";
+import { explain, breaksGuest, type Explanation } from "../../host/explain/explain.ts";
 import type { EndpointSpec } from "../../host/dan/endpoint-spec.ts";
 import { parseIP } from "../../host/text/goparse.ts";
 
@@ -62,13 +62,13 @@ test("a gateway no address or earlier link route covers is an error, exit 4", as
   const explanation = await explain({ endpoints: pod(1500, ["10.0.0.2/24"], [{ gw: "10.9.0.1" }]) });
   assert.deepEqual(rules(explanation), ["error route.gateway-unreachable"]);
   assert.deepEqual(explanation.findings[0].objects, ["route default via 10.9.0.1 dev eth0"]);
-  assert.equal(explainExitCode(explanation), 4);
+  assert.equal(breaksGuest(explanation), true);
 });
 
 test("a gateway covered by a link route listed after it is fine: the agent adds gateway-less routes first", async () => {
   const explanation = await explain({ endpoints: pod(1500, ["10.0.0.2/24"], [{ gw: "10.9.0.1" }, { dst: "10.9.0.0/24" }]) });
   assert.deepEqual(rules(explanation), []);
-  assert.equal(explainExitCode(explanation), 0);
+  assert.equal(breaksGuest(explanation), false);
 });
 
 test("an onlink gateway and a gateway inside the address's prefix are reachable", async () => {
@@ -79,7 +79,7 @@ test("an onlink gateway and a gateway inside the address's prefix are reachable"
 test("a route MTU above its link's is a warning, exit 0", async () => {
   const explanation = await explain({ endpoints: pod(1500, ["10.0.0.2/24"], [{ dst: "10.1.0.0/16", gw: "10.0.0.1", mtu: 9000 }]) });
   assert.deepEqual(rules(explanation), ["warning route.mtu-above-link"]);
-  assert.equal(explainExitCode(explanation), 0);
+  assert.equal(breaksGuest(explanation), false);
 });
 
 test("an IPv6 route on a link without an IPv6 address is a warning", async () => {
