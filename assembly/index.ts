@@ -13,12 +13,13 @@ import { decodeAddress } from "./netlink/address";
 import { decodeRoute } from "./netlink/route";
 import { decodeNeighbour } from "./netlink/neighbour";
 import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./input/records";
-import { buildEndpoints } from "./kata/endpoints";
+import { buildEndpoints, clearSkips } from "./kata/endpoints";
 import { checkPciPath } from "./kata/pcipath";
 import { resolveCcwDevices } from "./kata/ccw";
 import { emit as emitSection, listLength, neededCapacity, rewindSections } from "./kata/sections";
 import { prepareChain, prepareLastNeighbour, prepareLastRoute, setS390x } from "./kata/convert";
 import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
+import { explainNeeded, writeExplanation } from "./kata/explain";
 import { out } from "./proto/writer";
 import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
 import { writeMAC } from "./text/mac";
@@ -58,6 +59,7 @@ export function load(inPtr: usize, inLength: i32, flags: u32): i32 {
   decodedLength = 0;
   if (inLength < 0) return ERR_USAGE;
   startModel(inPtr);
+  clearSkips();
   reserveTables(inPtr, inLength);
   if (!decode(inLength)) return lastError.code;
   awaitingHints = (flags & LOAD_DECODE_ONLY) != 0;
@@ -174,8 +176,14 @@ export function report(outPtr: usize, capacity: i32): i32 {
   return writeReport(outPtr, capacity);
 }
 
+/** Every input object with the converter's verdict on it under neighbour `rule` (kata/explain.ts). */
+export function explain(rule: i32, outPtr: usize, capacity: i32): i32 {
+  if (!loaded) return ERR_USAGE;
+  return writeExplanation(rule, outPtr, capacity, decodedLength, handDescribed);
+}
+
 export function neededOutput(): i32 {
-  return max(neededCapacity, reportNeeded);
+  return max(max(neededCapacity, reportNeeded), explainNeeded);
 }
 
 export function errorCode(): i32 {

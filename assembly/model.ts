@@ -2,7 +2,7 @@
 // length) pairs pointing into the input area, so nothing is copied; a length of NIL (-1)
 // is Go's nil slice. Addresses, routes and neighbours hang off per-ifindex chains that
 // keep dump order, the order Kata's per-link list calls return them in.
-import { ByteLog } from "./memory/bytes";
+import { ByteList, ByteLog } from "./memory/bytes";
 import { AF_INET6 } from "./netlink/constants";
 import { fieldAt, setFieldAt, Table } from "./memory/table";
 
@@ -50,6 +50,13 @@ export function setRouteFamily(row: i32, family: u32): void {
   routes.set(row, R_SCOPE, (routes.get(row, R_SCOPE) & 0xff) | (family == AF_INET6 ? R_FAMILY_V6 : 0));
 }
 export const routes = new Table(15);
+
+/**
+ * One verdict per RTM_NEWROUTE message in input order (kata/reasons.ts), ROUTE_KEPT when
+ * it made a row: routes that never reach Kata make none, and `explain` tells them apart.
+ */
+export const routeDecoded = new ByteList();
+export const ROUTE_KEPT: u8 = 0x80;
 
 // neighbours
 export const N_NEXT = 0;
@@ -104,6 +111,7 @@ function clearModel(): void {
   links.clear();
   addrs.clear();
   routes.clear();
+  routeDecoded.clear();
   neighs.clear();
   chains.clear();
   prepared.clear();

@@ -21,6 +21,7 @@ interface Entry {
 const COMMANDS: Record<string, Entry> = {
   scan: { summary: "scan a network namespace and print what Kata's agent would be sent", load: async () => (await import("./cli/scan.ts")).scanCommand },
   convert: { summary: "what Kata would send for a capture, an endpoint list or a DAN file", load: async () => (await import("./cli/convert.ts")).convertCommand },
+  explain: { summary: "why each link, address, route and neighbour is sent, dropped or changed", load: async () => (await import("./cli/explain.ts")).explainCommand },
   capture: { summary: "save a namespace's netlink dumps and hints for convert", load: async () => (await import("./cli/capture.ts")).captureCommand },
   watch: { summary: "print a namespace's changes as the agent requests they would cause", load: async () => (await import("./cli/watch.ts")).watchCommand },
   serve: { summary: "stream a namespace's changes over WebSocket", load: async () => (await import("./cli/serve.ts")).serveCommand },
@@ -43,7 +44,8 @@ ${Object.entries(COMMANDS)
 
   katanet --version   the version of this katanet
 
-exit codes: 0 ok, 2 bad input or usage, 3 Kata itself would fail (Go's error text), 1 unexpected
+exit codes: 0 ok, 2 bad input or usage, 3 Kata itself would fail (Go's error text), 4 (explain) a finding
+would break the guest network, 1 unexpected
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

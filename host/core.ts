@@ -36,6 +36,7 @@ interface CoreExports {
   emit(section: number, outPtr: number, capacity: number): number;
   sectionLength(section: number): number;
   report(outPtr: number, capacity: number): number;
+  explain(rule: number, outPtr: number, capacity: number): number;
   neededOutput(): number;
   errorCode(): number;
   errorOffset(): number;
@@ -114,6 +115,24 @@ export interface Conversion {
   skipped: SkippedLink[];
   messages: Partial<Record<NeighbourRule, AgentMessages>>;
 }
+
+/** What the converter decided about one input object (see assembly/kata/explain.ts). */
+export interface ExplainRecord {
+  kind: "link" | "address" | "route" | "neighbour";
+  /** The core's reason code (0: sent); host/explain/rules.ts names them. */
+  reason: number;
+  /** The core's change code (0: sent as it is). */
+  change: number;
+  /** A number the reason refers to: a route's table, a neighbour's state, a link's flags. */
+  detail: number;
+  link: string;
+  /** Go's error text for a link Kata would fail on, else empty. */
+  text: string;
+  /** The object as a list element body: Interface, IPAddress, Route or ARPNeighbor. */
+  element: Uint8Array;
+}
+
+const EXPLAIN_KINDS = ["link", "address", "route", "neighbour"] as const;
 
 /** A decoded link as Kata's hint probes need it: name and addresses in Go's text form. */
 export interface LinkSummary {
@@ -326,18 +345,33 @@ export class KatanetCore {
     return { endpoints, skipped };
   }
 
-  /** Runs a text-writing export, once more with the room it asked for if it needed more. */
+  /**
+   * Every link, address, route and neighbour of the last conversion's input, in input
+   * order, with the converter's verdict under `rule`. Call right after a conversion.
+   */
+  explain(rule: NeighbourRule): ExplainRecord[] {
+    const ruleNumber = SECTION_NEIGHBOURS[rule] - SECTION_NEIGHBOURS.seed;
+    return explainRecords(this.readOutput((outPtr, capacity) => this.core.explain(ruleNumber, outPtr, capacity)).slice());
+  }
+
   private readText(write: (outPtr: number, capacity: number) => number): string {
+    return decoder.decode(this.readOutput(write));
+  }
+
+  /** Runs an export that writes whole or not at all, again with more room until it fits;
+   * its bytes are a view into Wasm memory, valid until the next call into the core. */
+  private readOutput(write: (outPtr: number, capacity: number) => number): Uint8Array {
     let capacity = FIRST_OUTPUT_WINDOW;
-    let outPtr = this.core.outputArea(capacity, 0);
-    let written = write(outPtr, capacity);
-    if (written === ERR_OUTPUT_TOO_SMALL) {
-      capacity = this.core.neededOutput();
-      outPtr = this.core.outputArea(capacity, 0);
-      written = write(outPtr, capacity);
+    for (;;) {
+      const outPtr = this.core.outputArea(capacity, 0);
+      const written = write(outPtr, capacity);
+      if (written === ERR_OUTPUT_TOO_SMALL) {
+        capacity = Math.max(capacity * 2, this.core.neededOutput());
+        continue;
+      }
+      if (written < 0) throw this.error(written);
+      return new Uint8Array(this.core.memory.buffer, outPtr, written);
     }
-    if (written < 0) throw this.error(written);
-    return this.text(outPtr, written);
   }
 
   private error(code: number): Error {
@@ -438,6 +472,29 @@ function tabSeparatedLines(text: string): string[][] {
 function unescapeField(field: string): string {
   if (!field.includes("\\")) return field;
   return field.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c));
+}
+
+function explainRecords(bytes: Uint8Array): ExplainRecord[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const records: ExplainRecord[] = [];
+  let at = 0;
+  const chunk = (): Uint8Array => {
+    const length = view.getInt32(at, true);
+    at += 4 + length;
+    return bytes.subarray(at - length, at);
+  };
+  while (at < bytes.length) {
+    const kind = EXPLAIN_KINDS[bytes[at]];
+    const reason = bytes[at + 1];
+    const change = bytes[at + 2];
+    const detail = view.getInt32(at + 4, true);
+    at += 8;
+    const link = decoder.decode(chunk());
+    const text = decoder.decode(chunk());
+    const element = elementsOf(chunk())[0]?.body ?? new Uint8Array();
+    records.push({ kind, reason, change, detail, link, text, element });
+  }
+  return records;
 }
 
 function loadFlags(options: ConvertOptions): number {

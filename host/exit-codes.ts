@@ -9,6 +9,8 @@ export const EXIT_UNEXPECTED = 1;
 export const EXIT_BAD_INPUT = 2;
 /** Kata itself would fail on this input; the message is Go's text. */
 export const EXIT_KATA_ERROR = 3;
+/** explain only: a finding would break the guest network. */
+export const EXIT_GUEST_BROKEN = 4;
 
 /** The exit code an error carries, or EXIT_UNEXPECTED for one that carries none. */
 export function exitCodeOf(error: unknown): number {

@@ -24,6 +24,10 @@ export { decodeMessages, toDecodedJson, type DecodedJson, type DecodedMessages }
 export { toPb64, type Pb64 } from "./format/pb64.ts";
 export { formatText } from "./format/text.ts";
 
+// Why each link, address, route and neighbour is sent, dropped or changed, and what the
+// guest agent would reject.
+export { explain, type ExplainItem, type ExplainOptions, type ExplainSource, type Explanation, type Finding, type Mark, type Severity } from "./explain/explain.ts";
+
 // Watching a namespace and streaming its changes.
 export { watch, type Watch } from "./watch/watch.ts";
 export type { WatchOptions } from "./watch/watcher.ts";

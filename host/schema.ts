@@ -46,6 +46,7 @@ export interface ARPNeighbor {
 }
 
 export interface Messages {
+  IPAddress: IPAddress;
   Interface: Interface;
   Route: Route;
   ARPNeighbor: ARPNeighbor;
@@ -96,6 +97,7 @@ export interface ARPNeighborJson {
 }
 
 export interface MessagesJson {
+  IPAddress: IPAddressJson;
   Interface: InterfaceJson;
   Route: RouteJson;
   ARPNeighbor: ARPNeighborJson;
@@ -108,6 +110,7 @@ export interface MessagesJson {
 }
 
 const fullNames: Record<MessageKind, string> = {
+  IPAddress: "types.IPAddress",
   Interface: "types.Interface",
   Route: "types.Route",
   ARPNeighbor: "types.ARPNeighbor",

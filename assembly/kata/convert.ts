@@ -20,6 +20,9 @@ import { writePciPath } from "./pcipath";
 import { CCW_DEVICE_TEXT_MAX, writeCcwDevice } from "./ccw";
 import { sameIPText } from "./gateways";
 import { bytesEqual } from "../text/compare";
+import {
+  ADDRESS_LOOPBACK, NEIGH_NOT_GATEWAY, NEIGH_NOT_PERMANENT, NEIGH_NO_LLADDR, ROUTE_KERNEL_PROTOCOL, SENT,
+} from "./reasons";
 
 export const RULE_SEED = 0;
 export const RULE_PRESEED_GATEWAY = 1;
@@ -92,10 +95,19 @@ export function writeInterface(endpoint: i32): void {
 }
 
 function writeAddress(addr: i32): void {
+  if (addressVerdict(addr) == SENT) writeAddressField(IFACE_ADDRESSES, addr);
+}
+
+/** Interface.IPAddresses leaves loopback addresses out. */
+export function addressVerdict(addr: i32): u8 {
+  return isLoopback(at(addrs.get(addr, A_IP)), addrs.get(addr, A_IP + 1)) ? ADDRESS_LOOPBACK : SENT;
+}
+
+/** An IPAddress message as field `field` (of an Interface, or an element on its own). */
+export function writeAddressField(field: u32, addr: i32): void {
   const ip = at(addrs.get(addr, A_IP));
   const ipLength = addrs.get(addr, A_IP + 1);
-  if (isLoopback(ip, ipLength)) return;
-  const message = out.open(IFACE_ADDRESSES);
+  const message = out.open(field);
   out.intField(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6);
   const text = out.open(ADDRESS_TEXT);
   writeIP(ip, ipLength);
@@ -151,7 +163,11 @@ function writeEndpointType(endpoint: i32): void {
 
 /** validGuestRoute: everything but what the kernel added itself. */
 @inline export function isGuestRoute(row: usize): bool {
-  return fieldAt(row, R_PROTOCOL) != RTPROT_KERNEL;
+  return routeVerdict(row) == SENT;
+}
+
+@inline export function routeVerdict(row: usize): u8 {
+  return fieldAt(row, R_PROTOCOL) == RTPROT_KERNEL ? ROUTE_KERNEL_PROTOCOL : SENT;
 }
 
 // A route or neighbour is written as a whole list element as soon as it is decoded, with its
@@ -193,9 +209,16 @@ function optionalIPAt(field: u32, offset: i32, length: i32, pos: usize): usize {
 // ---- neighbours ----
 
 export function isGuestNeighbour(endpoint: i32, row: usize, rule: i32): bool {
-  if (rule == RULE_SEED) return isSeedNeighbour(row);
+  return neighbourVerdict(endpoint, row, rule) == SENT;
+}
+
+/** SENT, or why the neighbour is left out under `rule`. */
+export function neighbourVerdict(endpoint: i32, row: usize, rule: i32): u8 {
+  if (rule == RULE_SEED) return isSeedNeighbour(row) ? SENT : NEIGH_NOT_PERMANENT;
   // preseed-gateway: permanent entries, and reachable default gateways, with a MAC
-  return mayBePreseeded(row) && (fieldAt(row, N_STATE) == NUD_PERMANENT || isDefaultGateway(endpoint, row));
+  if (fieldAt(row, N_LLADDR + 1) == NONE) return NEIGH_NO_LLADDR;
+  if (!mayBePreseeded(row)) return NEIGH_NOT_PERMANENT;
+  return fieldAt(row, N_STATE) == NUD_PERMANENT || isDefaultGateway(endpoint, row) ? SENT : NEIGH_NOT_GATEWAY;
 }
 
 /** The seed rule: permanent entries. */
@@ -329,7 +352,7 @@ export function unpreparedSize(row: usize, isRoute: bool, device: usize, deviceL
 // ---- room needed ----
 // Upper bounds of an element's encoded size, so a write never runs past the output.
 
-@inline function ipTextBound(length: i32): i32 {
+@inline export function ipTextBound(length: i32): i32 {
   return max(45, 1 + 2 * length); // IPv6 text, or "?" and hex for odd lengths
 }
 

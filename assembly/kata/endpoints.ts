@@ -53,6 +53,7 @@ export const SKIP_NO_ADDRESSES = 0;
 export const SKIP_LOOPBACK = 1;
 export const SKIP_ALREADY_ADDED = 2;
 export const SKIP_REJECTED = 3; // Kata would have failed on it; only with keep-going
+export const SKIP_REJECTED_PAIR_INDEX = 4; // the same, for want of a pair index (not the link's own fault)
 
 export const S_LINK = 0;
 export const S_REASON = 1;
@@ -60,10 +61,15 @@ export const S_TEXT = 2; // +1: offset and length of the reason text in `rejecti
 export const skipped = new Table(4);
 export const rejections = new TextBuffer(); // keep-going reasons, back to back
 
-/** Runs the scan loop over the decoded links; false when Kata would fail (see lastError). */
-export function buildEndpoints(keepGoing: bool): bool {
+/** Forgets the last scan loop's skips: hand-described input has none, and must not show an earlier input's. */
+export function clearSkips(): void {
   skipped.clear();
   rejections.clear();
+}
+
+/** Runs the scan loop over the decoded links; false when Kata would fail (see lastError). */
+export function buildEndpoints(keepGoing: bool): bool {
+  clearSkips();
   byName.clear();
   byPair.clear();
   for (let link = 0; link < links.rows; link++) {
@@ -86,10 +92,13 @@ function skip(link: i32, reason: i32): void {
   skipped.set(row, S_REASON, reason);
 }
 
+let noPairIndex = false; // the last rejection was nextPairIndex's
+
 function reject(link: i32): void {
   const row = skipped.add();
   skipped.set(row, S_LINK, link);
-  skipped.set(row, S_REASON, SKIP_REJECTED);
+  skipped.set(row, S_REASON, noPairIndex ? SKIP_REJECTED_PAIR_INDEX : SKIP_REJECTED);
+  noPairIndex = false;
   const start = rejections.length;
   rejections.bytes(lastError.text.ptr, lastError.text.length);
   skipped.set(row, S_TEXT, start);
@@ -143,7 +152,8 @@ function addEndpoint(link: i32): bool {
     return true;
   }
   const index = nextPairIndex(link);
-  if (index == NO_INDEX) return false;
+  noPairIndex = index == NO_INDEX;
+  if (noPairIndex) return false;
   if (findHint(KATANET_VHOST_USER, link) != NONE) {
     addRow(link, ENDPOINT_VHOST_USER, NONE);
     return true;

@@ -54,3 +54,23 @@ export class ByteLog {
     return this.region.ptr + <usize>offset;
   }
 }
+
+/** One byte per entry, appended in order (a verdict per decoded message, say). */
+export class ByteList {
+  length: i32 = 0;
+  private readonly region: ByteRegion = new ByteRegion();
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  @inline push(value: u8): void {
+    const ptr = this.length < <i32>this.region.capacity ? this.region.ptr : this.region.ensure(<u32>this.length + 1, <u32>this.length);
+    store<u8>(ptr + <usize>this.length, value);
+    this.length++;
+  }
+
+  @inline at(index: i32): u8 {
+    return load<u8>(this.region.ptr + <usize>index);
+  }
+}

@@ -35,6 +35,12 @@ export class Table {
     return this.rows++;
   }
 
+  /** Takes the last row back (a scratch row), zeroed as every row past `rows` is. */
+  removeLast(): void {
+    this.rows--;
+    this.zero(this.rows, this.rows + 1);
+  }
+
   @inline rowAt(row: i32): usize {
     return this.data + (<usize>(row * this.stride) << 2);
   }

@@ -36,6 +36,7 @@ export const RTA_OIF: u16 = 4;
 export const RTA_GATEWAY: u16 = 5;
 export const RTA_PREFSRC: u16 = 7;
 export const RTA_METRICS: u16 = 8;
+export const RTA_MULTIPATH: u16 = 9;
 export const RTAX_MTU: u16 = 2;
 export const RT_TABLE_MAIN: u8 = 254;
 export const RTM_F_CLONED: u32 = 0x200;

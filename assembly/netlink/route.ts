@@ -2,19 +2,21 @@
 // route whose *header* table is not main are dropped before their attributes are read
 // (a table above 255 sits in the header as RT_TABLE_COMPAT, so it is dropped too); the
 // output interface decides which link a route belongs to, so multipath and reject routes
-// (no RTA_OIF) never reach Kata.
+// (no RTA_OIF) never reach Kata. Each route message leaves its verdict in `routeDecoded`
+// (kata/reasons.ts), which `explain` reads back in message order.
 import { lastError } from "../errors";
 import {
   append, chainFor, C_ROUTE_HEAD, NONE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW,
-  R_MTU, R_PROTOCOL, R_SRC, setRouteFamily, setRouteScope,
+  R_MTU, R_PROTOCOL, R_SRC, ROUTE_KEPT, routeDecoded, setRouteFamily, setRouteScope,
 } from "../model";
 import { cidrMaskKind } from "../text/ip";
 import { afterAttribute, attributeAt, attributeLength, attributeType, attributeU32, attributeValue } from "./attributes";
 import { setFieldAt } from "../memory/table";
 import {
-  AF_MPLS, RTAX_MTU, RTA_DST, RTA_GATEWAY, RTA_METRICS, RTA_OIF, RTA_PREFSRC, RTM_F_CLONED, RT_TABLE_MAIN,
+  AF_MPLS, RTAX_MTU, RTA_DST, RTA_MULTIPATH, RTA_GATEWAY, RTA_METRICS, RTA_OIF, RTA_PREFSRC, RTM_F_CLONED, RT_TABLE_MAIN,
 } from "./constants";
 import { hasHeader, messagePayload, messagePayloadLength, messageType } from "./messages";
+import { ROUTE_CLONED, ROUTE_MULTIPATH, ROUTE_NOT_MAIN_TABLE, ROUTE_NO_DEVICE, SENT } from "../kata/reasons";
 
 const RTMSG_SIZE = 12;
 
@@ -23,19 +25,36 @@ export function decodeRoute(message: usize, base: usize): i32 {
   if (!hasHeader(message, base, RTMSG_SIZE, "RTM_NEWROUTE")) return NONE;
   const header = messagePayload(message);
   const flags = load<u32>(header + 8);
-  if (flags & RTM_F_CLONED || load<u8>(header + 4) != RT_TABLE_MAIN) return NONE;
+  if (flags & RTM_F_CLONED || load<u8>(header + 4) != RT_TABLE_MAIN) {
+    routeDecoded.push(flags & RTM_F_CLONED ? ROUTE_CLONED : ROUTE_NOT_MAIN_TABLE);
+    return NONE;
+  }
+  const row = routes.add();
+  const outputInterface = readRoute(message, base, row);
+  if (lastError.failed) return NONE;
+  routeDecoded.push(ROUTE_KEPT | (outputInterface != 0 ? SENT : sawMultipath ? ROUTE_MULTIPATH : ROUTE_NO_DEVICE));
+  const chain = chainFor(outputInterface);
+  append(chain, C_ROUTE_HEAD, routes, row);
+  return chain;
+}
+
+let sawMultipath = false; // the last route read had RTA_MULTIPATH (its hops name the links)
+
+/** Fills `row` from the route message; returns its output interface (0: none). */
+export function readRoute(message: usize, base: usize, row: i32): i32 {
+  const header = messagePayload(message);
   const family = <i32>load<u8>(header);
   const destinationLength = <i32>load<u8>(header + 1);
-  const row = routes.add();
   const route = routes.rowAt(row);
   setFieldAt(route, R_PROTOCOL, load<u8>(header + 5));
   setRouteScope(row, load<u8>(header + 6));
   setRouteFamily(row, family);
-  setFieldAt(route, R_FLAGS, <i32>flags);
+  setFieldAt(route, R_FLAGS, <i32>load<u32>(header + 8));
   setFieldAt(route, R_DST + 1, NONE);
   setFieldAt(route, R_GW + 1, NONE);
   setFieldAt(route, R_SRC + 1, NONE);
   let outputInterface = 0;
+  sawMultipath = false;
   const end = header + <usize>messagePayloadLength(message);
   for (let at = header + RTMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
     const offset = <i32>(attributeValue(at) - base);
@@ -59,12 +78,12 @@ export function decodeRoute(message: usize, base: usize): i32 {
       case RTA_METRICS:
         setFieldAt(route, R_MTU, metricMTU(at, base));
         break;
+      case RTA_MULTIPATH:
+        sawMultipath = true;
+        break;
     }
   }
-  if (lastError.failed) return NONE;
-  const chain = chainFor(outputInterface);
-  append(chain, C_ROUTE_HEAD, routes, row);
-  return chain;
+  return outputInterface;
 }
 
 @inline function setDestination(route: usize, offset: i32, length: i32, ones: i32): void {

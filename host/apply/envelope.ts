@@ -43,6 +43,8 @@ export function streamItem(frame: Uint8Array): StreamItem {
       return { seq, kind: "change", requests: { ...NONE, neighbours: envelope.request.neighbors?.ARPNeighbors ?? [] } };
     case "interfaceRemoved":
       return { seq, kind: "interfaceRemoved", name: envelope.name, hwAddr: envelope.hwAddr };
+    case "explanation":
+      throw new ApplyInputError(`stream envelope ${seq}: an explanation, which a follower never asks for`);
   }
 }
 

@@ -2,7 +2,7 @@
 // the exit code (host/exit-codes.ts).
 import { EXIT_BAD_INPUT } from "../exit-codes.ts";
 
-export { EXIT_BAD_INPUT, EXIT_KATA_ERROR, EXIT_OK, EXIT_UNEXPECTED } from "../exit-codes.ts";
+export { EXIT_BAD_INPUT, EXIT_GUEST_BROKEN, EXIT_KATA_ERROR, EXIT_OK, EXIT_UNEXPECTED } from "../exit-codes.ts";
 
 export interface CliIO {
   out(text: string): void;

@@ -79,6 +79,11 @@ export class FollowedNamespace implements Stream {
     return this.listeners.subscribe(listener);
   }
 
+  explain(): Frame | undefined {
+    const explanation = this.state === "streaming" ? this.watcher?.startExplaining() : undefined;
+    return explanation && new EnvelopeFrame(this.renumbered(explanation));
+  }
+
   /** The namespace is gone: its clients get a last status and are closed normally. */
   end(detail: string): void {
     this.stop();

@@ -1,17 +1,19 @@
-// What a client may send: a request for a fresh snapshot, as a binary
-// katanet.ClientRequest or as its JSON text {"snapshot": {}}.
+// What a client may send: a request for a fresh snapshot, or for explanations, as a binary
+// katanet.ClientRequest or as its JSON text {"snapshot": {}} / {"explain": {}}.
 
 import { typeByName } from "../schema.ts";
 
-export type ClientRequest = { kind: "snapshot" };
+export type ClientRequest = { kind: "snapshot" | "explain" };
+const KINDS = ["snapshot", "explain"] as const;
 
 /** Parses one client frame; throws an Error saying what was wrong with it. */
 export function parseClientRequest(frame: Uint8Array, isBinary: boolean): ClientRequest {
   const message = isBinary ? decodeBinary(frame) : decodeJson(frame);
-  if (message !== null && typeof message === "object" && "snapshot" in message && isEmptyObject(message.snapshot)) {
-    if (Object.keys(message).length === 1) return { kind: "snapshot" };
+  if (message !== null && typeof message === "object" && Object.keys(message).length === 1) {
+    const kind = KINDS.find((name) => name in message && isEmptyObject((message as Record<string, unknown>)[name]));
+    if (kind) return { kind };
   }
-  throw new Error(`unsupported request; the only one is a snapshot request ({"snapshot": {}})`);
+  throw new Error(`unsupported request; send {"snapshot": {}} or {"explain": {}}`);
 }
 
 function decodeBinary(frame: Uint8Array): unknown {

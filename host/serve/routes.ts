@@ -1,9 +1,10 @@
 // The plain HTTP side of `serve`: GET /metrics (Prometheus), GET /netns (the node agent's
-// namespace listing as JSON); everything else is told that streams need WebSocket. When
-// the server has a token, these need it too.
+// namespace listing as JSON), which need the token when the server has one, and the live
+// page's files (host/serve/page.ts), which need none: the page asks for the token itself.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServeMetrics } from "./metrics.ts";
+import { answerHttp } from "./page.ts";
 import type { StreamCatalogue } from "./streams.ts";
 import type { Token } from "./token.ts";
 
@@ -15,8 +16,12 @@ export interface RouteContext {
 
 export function handleRequest(request: IncomingMessage, response: ServerResponse, context: RouteContext): void {
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
-  if (request.method !== "GET" || (path !== "/metrics" && path !== "/netns")) {
-    plain(response, 426, "katanet streams over WebSocket only (plain HTTP: GET /metrics, GET /netns)\n");
+  if (path !== "/metrics" && path !== "/netns") {
+    answerHttp(request, response, { tokenRequired: context.token !== undefined });
+    return;
+  }
+  if (request.method !== "GET") {
+    plain(response, 426, "katanet streams over WebSocket only (plain HTTP: GET /, GET /metrics, GET /netns)\n");
     return;
   }
   if (context.token && !context.token.acceptsAuthorization(request.headers.authorization)) {

@@ -12,7 +12,7 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { followsSeveral, NamespaceRegistry, type NodeOptions } from "../node/registry.ts";
 import type { WatchOptions } from "../watch/watcher.ts";
-import { admit, BINARY_PROTOCOL, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
+import { admit, BINARY_PROTOCOL, streamProtocolOf, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
 import { parseClientRequest } from "./client-request.ts";
 import { type ErrorCategory, ServeMetrics } from "./metrics.ts";
 import { handleRequest } from "./routes.ts";
@@ -68,6 +68,7 @@ const DEFAULT_CLOSE_GRACE_MS = 2000;
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_INVALID_DATA = 1007;
 const CLOSE_POLICY_VIOLATION = 1008;
+const EXPLANATION = "explanation";
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export async function serve(options: ServeOptions = {}): Promise<Server> {
@@ -98,7 +99,13 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   );
   const upgraded = guardUpgrades(http, { ...options.upgrades, secure });
   const heartbeat = new Heartbeat(() => protocols.keys(), options.heartbeatMs);
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES });
+  const explaining = new Set<WebSocket>(); // clients that sent an explain request
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxClientFrameBytes ?? DEFAULT_MAX_CLIENT_FRAME_BYTES,
+    // a browser's token comes as a subprotocol entry too: answer with katanet's, never that one
+    handleProtocols: (offered) => streamProtocolOf(offered) ?? false,
+  });
 
   /** Closes one client with `code`, and cuts its socket if it does not read the close frame in time. */
   const dismiss = (client: WebSocket, code: number, reason: string) => {
@@ -136,18 +143,21 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
       heartbeat.add(client);
       const snapshots = new SnapshotBudget();
       const unsubscribe = stream.subscribe({
-        frame: (frame) => send(client, frame),
+        // Explanations cost a conversion per rescan; only clients that asked get them.
+        frame: (frame) => void (frame.kind !== EXPLANATION || explaining.has(client) ? send(client, frame) : undefined),
         ended: (code, reason) => dismiss(client, code, reason),
       });
       client.on("close", () => {
         unsubscribe();
         protocols.delete(client);
+        explaining.delete(client);
       });
       // ws has already closed the client (1009 for an oversized frame); nothing to add.
       client.on("error", () => {});
       client.on("message", (data, isBinary) => {
+        let request;
         try {
-          parseClientRequest(asBytes(data), isBinary);
+          request = parseClientRequest(asBytes(data), isBinary);
         } catch (error) {
           metrics.error("client");
           dismiss(client, CLOSE_INVALID_DATA, (error as Error).message);
@@ -157,7 +167,10 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
           dismiss(client, CLOSE_POLICY_VIOLATION, "too many snapshot requests (a burst of 5, then one a second)");
           return;
         }
+        const explanation = request.kind === "explain" ? stream.explain?.() : undefined;
+        if (request.kind === "explain") explaining.add(client);
         for (const frame of stream.current()) send(client, frame);
+        if (explanation) send(client, explanation);
       });
       for (const frame of stream.current()) send(client, frame);
     });

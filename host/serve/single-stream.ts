@@ -20,6 +20,10 @@ export function singleNamespace(options: WatchOptions, failed: (error: Error) =>
   const stream: Stream = {
     current: () => [new EnvelopeFrame(watcher.snapshot())],
     subscribe: (listener) => listeners.subscribe(listener),
+    explain: () => {
+      const explanation = watcher.startExplaining();
+      return explanation && new EnvelopeFrame(explanation);
+    },
   };
   return { select: () => ({ stream }), stop: () => watcher.stop() };
 }

@@ -19,6 +19,9 @@ export interface Stream {
   /** What a client gets on connecting and on asking for a snapshot. */
   current(): Frame[];
   subscribe(listener: StreamListener): () => void;
+  /** Starts explaining every rescan (what `katanet explain` says of the state) and returns
+   * the explanation of the state now; a stream with nothing to explain has none. */
+  explain?(): Frame | undefined;
 }
 
 export type Selection = { stream: Stream; status?: undefined; reason?: undefined } | { stream?: undefined; status: number; reason: string };

@@ -31,6 +31,11 @@ function contentText(json: EnvelopeJson): string {
     const neighbours = json.addNeighbors.neighbors?.ARPNeighbors ?? [];
     return lines(`${head} add neighbours: ${count(neighbours.length, "neighbour")}`, neighbours.map(neighbourText));
   }
+  if ("explanation" in json) {
+    const { items, findings } = json.explanation;
+    const notSent = items.filter((item) => item.mark !== "sent").map((item) => `${item.mark} ${item.object}: ${item.rule}`);
+    return lines(`${head} explanation: ${count(items.length, "object")}, ${count(findings.length, "finding")}`, notSent);
+  }
   return lines(`${head} interface removed ${json.interfaceRemoved.name} (${json.interfaceRemoved.hwAddr})`, []);
 }
 

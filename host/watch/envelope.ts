@@ -6,14 +6,18 @@ import protobuf from "protobufjs";
 import { decode, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
 import type { SkippedLink } from "../core.ts";
 import type { Change, NamespaceState } from "./state.ts";
+import type { Explanation } from "../explain/explain.ts";
+import { explanationMessage, type ExplanationMessage } from "./explanation.ts";
 
 /** `seq` is the proto's uint64, so a bigint: every value survives, printed exactly. */
 export type Envelope =
   | { seq: bigint; kind: "snapshot" | "resync"; state: NamespaceState }
   /** `skipped`: the links left out of the state after this change. */
-  | ({ seq: bigint; skipped: readonly SkippedLink[] } & Change);
+  | ({ seq: bigint; skipped: readonly SkippedLink[] } & Change)
+  | { seq: bigint; kind: "explanation"; explanation: Explanation };
 
-export type EnvelopeKind = Envelope["kind"];
+export type EnvelopeKind = Exclude<Envelope["kind"], "explanation">;
+const FIELD_EXPLANATION = 20;
 
 const FIELD_SEQ = 1;
 const FIELD_SKIPPED = 9;
@@ -32,6 +36,10 @@ const tag = (field: number, wireType: number): number => (field << 3) | wireType
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
   const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq.toString());
+  if (envelope.kind === "explanation") {
+    const body = typeByName("katanet.Explanation").encode(explanationMessage(envelope.explanation)).finish();
+    return writer.uint32(tag(FIELD_EXPLANATION, LENGTH_DELIMITED)).bytes(body).finish();
+  }
   writer.uint32(tag(FIELDS[envelope.kind], LENGTH_DELIMITED));
   switch (envelope.kind) {
     case "snapshot":
@@ -54,7 +62,8 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
 }
 
 export function skippedOf(envelope: Envelope): readonly SkippedLink[] {
-  return "state" in envelope ? envelope.state.skipped : envelope.skipped;
+  if ("state" in envelope) return envelope.state.skipped;
+  return "skipped" in envelope ? envelope.skipped : [];
 }
 
 function encodeSnapshot(state: NamespaceState): Uint8Array {
@@ -79,6 +88,7 @@ export type EnvelopeJson = { seq: string; skipped: SkippedLink[] } & (
   | { updateRoutes: MessagesJson["UpdateRoutesRequest"] }
   | { addNeighbors: MessagesJson["AddARPNeighborsRequest"] }
   | { interfaceRemoved: { name: string; hwAddr: string } }
+  | { explanation: ExplanationMessage }
 );
 
 export function envelopeToJson(envelope: Envelope): EnvelopeJson {
@@ -96,6 +106,8 @@ export function envelopeToJson(envelope: Envelope): EnvelopeJson {
       return { ...head, addNeighbors: toProtoJson("AddARPNeighborsRequest", decode("AddARPNeighborsRequest", envelope.request)) };
     case "interfaceRemoved":
       return { ...head, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+    case "explanation":
+      return { ...head, explanation: explanationMessage(envelope.explanation) };
   }
 }
 
@@ -114,6 +126,7 @@ export type DecodedEnvelope = { seq: bigint; skipped: SkippedLink[] } & (
   | { kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
   | { kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
   | { kind: "interfaceRemoved"; name: string; hwAddr: string }
+  | { kind: "explanation"; explanation: ExplanationMessage }
 );
 
 /** Thrown for a frame that is not a katanet.Envelope; the message says why. */
@@ -132,6 +145,10 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
   const seq = BigInt(String(message.seq ?? 0));
   const skipped = ((message.skipped ?? []) as { name?: string; reason?: string }[]).map((link) => ({ name: link.name ?? "", reason: link.reason ?? "" }));
   const kind = message.message as EnvelopeKind | undefined;
+  if (kind === undefined && message.explanation) {
+    const explanation = message.explanation as Partial<ExplanationMessage>;
+    return { seq, skipped, kind: "explanation", explanation: { items: explanation.items ?? [], findings: explanation.findings ?? [] } };
+  }
   if (kind === undefined) throw new EnvelopeError(`envelope ${seq} carries no message`);
   const body = message[kind] as Record<string, never>;
   switch (kind) {
@@ -176,5 +193,7 @@ export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
       return { ...head, addNeighbors: toProtoJson("AddARPNeighborsRequest", envelope.request) };
     case "interfaceRemoved":
       return { ...head, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+    case "explanation":
+      return { ...head, explanation: envelope.explanation };
   }
 }

@@ -4,6 +4,8 @@
 // overflow) turns the next rescan into a full resync, so listeners never miss a change.
 
 import type { KatanetCore, NeighbourRule } from "../core.ts";
+import { defaultCore } from "../convert.ts";
+import { explainConversion, type Explanation } from "../explain/explain.ts";
 import { scan } from "../scan.ts";
 import type { Envelope } from "./envelope.ts";
 import { DEFAULT_RECEIVE_BUFFER_BYTES, EventSocket } from "./event-socket.ts";
@@ -56,6 +58,7 @@ const ownTimer: ScheduleRescan = (dueAt, run) => {
 };
 
 export interface WatchListener {
+  /** Changes, and (once someone called `startExplaining`) the explanation whenever it changes. */
   envelope(envelope: Envelope): void;
   /** The watch stopped because of `error`; no envelopes follow. A NamespaceGoneError
    * means the namespace was deleted (only this watcher's stream need end). */
@@ -75,6 +78,11 @@ export class NamespaceWatcher {
   private readonly stopReading: () => void;
   private readonly stopPresence: () => void;
   private stopped = false;
+  /** The explanation sent last; set once `startExplaining` is called, after which every
+   * rescan also explains what it found (`pendingExplanation`, until it is compared). */
+  private explanation: { latest: Explanation; text: string } | undefined;
+  private pendingExplanation: { latest: Explanation; text: string } | undefined;
+  private explainNext = false;
 
   /** Subscribes first and scans second, so no change can fall between the two. */
   constructor(private readonly options: WatchOptions = {}) {
@@ -106,6 +114,20 @@ export class NamespaceWatcher {
 
   snapshot(): Extract<Envelope, { kind: "snapshot" | "resync" }> {
     return { seq: this.lastSeq, kind: "snapshot", state: this.current };
+  }
+
+  /**
+   * Explains every rescan from now on (explain costs a walk of the namespace, so only once
+   * a client asks) and returns the explanation of the state as of `seq`.
+   */
+  startExplaining(): Extract<Envelope, { kind: "explanation" }> | undefined {
+    if (this.explanation === undefined) {
+      this.pendingRescan?.(); // this rescan covers what the pending one would
+      this.pendingRescan = undefined;
+      this.explainNext = true;
+      this.refresh();
+    }
+    return this.explanation && { seq: this.lastSeq, kind: "explanation", explanation: this.explanation.latest };
   }
 
   /** Listeners are called synchronously, in order, as changes are found. */
@@ -180,9 +202,10 @@ export class NamespaceWatcher {
       if (lostEvents) {
         this.options.observer?.resynced();
         this.emit({ seq: ++this.lastSeq, kind: "resync", state: next });
-        return;
+      } else {
+        for (const change of changesBetween(previous, next)) this.emit({ seq: ++this.lastSeq, skipped: next.skipped, ...change });
       }
-      for (const change of changesBetween(previous, next)) this.emit({ seq: ++this.lastSeq, skipped: next.skipped, ...change });
+      this.emitExplanation();
     } catch (error) {
       this.fail(error);
     }
@@ -191,18 +214,34 @@ export class NamespaceWatcher {
   private rescan(): NamespaceState {
     const rule = this.options.neighbourRule ?? "seed";
     const startedAt = performance.now();
+    const core = this.options.core ?? defaultCore();
     const conversion = scan({
       netns: this.socket.namespacePath,
       pciPaths: this.options.pciPaths,
       keepGoing: this.options.keepGoing ?? true,
       rules: [rule],
-      core: this.options.core,
+      core,
       // Rescans are small and latency-bound: waking the dump thread for each one cost more
       // than it hid (100 clients, 10,000 events/s: p99 15-20 ms with it, 5.7 ms without).
       dumpThread: false,
     });
     this.options.observer?.scanned((performance.now() - startedAt) / 1000);
+    if (this.explanation !== undefined || this.explainNext) {
+      this.explainNext = false;
+      const latest = explainConversion(conversion, core.explain(rule), rule);
+      this.pendingExplanation = { latest, text: JSON.stringify(latest) };
+    }
     return stateOf(conversion, rule);
+  }
+
+  /** Sends the explanation of the last rescan when it differs from the one sent before. */
+  private emitExplanation(): void {
+    const pending = this.pendingExplanation;
+    this.pendingExplanation = undefined;
+    if (pending === undefined || pending.text === this.explanation?.text) return;
+    const first = this.explanation === undefined;
+    this.explanation = pending;
+    if (!first) this.emit({ seq: this.lastSeq, kind: "explanation", explanation: pending.latest });
   }
 
   private emit(envelope: Envelope): void {

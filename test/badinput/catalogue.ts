@@ -86,6 +86,8 @@ export const CATALOGUE: BadInput[] = [
   { kind: "--pci-path without KEY=", args: ["convert", "--pci-path", "nokey", "FILE"], file: "{}", exit: 2, stderr: 'katanet convert: --pci-path takes KEY=PATH (for example eth0=02/00), not "nokey"' },
   { kind: "MAC count not a number", args: ["mac", "--count", "x"], exit: 2, stderr: 'katanet mac: --count takes a whole number up to 1000000, not "x"' },
   { kind: "unknown interworking model", args: ["model", "bogus"], exit: 2, stderr: "katanet model: Unknown type bogus" },
+  { kind: "explain with two sources", args: ["explain", "--netns", "x", "--dan", "dan.json"], exit: 2, stderr: "katanet explain: give at most one of --netns X, CAPTURE.json, --endpoints SPEC.json or --dan FILE" },
+  { kind: "explain output format other than text or json", args: ["explain", "--format", "pb64", "--dan", "dan.json"], exit: 2, stderr: 'katanet explain: --format must be text or json, not "pb64"' },
   // ---- input files ----
   { kind: "input file missing", args: ["convert", "/nonexistent/capture.json"], exit: 2, stderr: "katanet convert: cannot read /nonexistent/capture.json: no such file" },
   { kind: "input is a directory", args: ["convert", "/"], exit: 2, stderr: "katanet convert: cannot read /: it is a directory" },
