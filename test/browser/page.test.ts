@@ -95,7 +95,7 @@ describe("katanet serve's page", { skip }, () => {
 
   it("asks for the token when the server needs one, and connects with it", async () => {
     const tokenFile = join(output, "token");
-    writeFileSync(tokenFile, "s3cret-token\n");
+    writeFileSync(tokenFile, "s3cret-token\n", { mode: 0o600 });
     const server = await serve({ netns: namespace, listen: "127.0.0.1:0", tokenFile });
     servers.push(server);
     const page = await browser.newPage();

@@ -23,7 +23,7 @@ function katanet(args: string[], input = ""): { status: number | null; stdout: s
 const COMMANDS = [...katanet(["--help"]).stdout.matchAll(/^ {2}([a-z]+) {2,}\S/gm)].map((match) => match[1]);
 
 test("the command list is read from katanet --help", () => {
-  assert.deepEqual(COMMANDS, ["scan", "convert", "capture", "watch", "serve", "apply", "follow", "attach", "detach", "mac", "pair", "model"]);
+  assert.deepEqual(COMMANDS, ["scan", "convert", "explain", "capture", "watch", "serve", "apply", "follow", "attach", "detach", "mac", "pair", "model"]);
 });
 
 test("katanet --version prints package.json's version", () => {

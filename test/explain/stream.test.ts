@@ -35,7 +35,7 @@ describe("explanations on the stream, and the page's way in", { skip: namespaceT
   before(() => {
     namespace = createNamespace();
     ipBatch(namespace, [...QUIET_VETH_PAIR, "addr add 10.1.0.2/24 dev veth0"]);
-    writeFileSync(tokenFile, `${TOKEN}\n`);
+    writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
   });
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((server) => server.close()));
