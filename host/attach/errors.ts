@@ -10,8 +10,9 @@ const ENODEV = 19;
 const EADDRNOTAVAIL = 99;
 
 /** Failures caused by what the namespace or the machine holds (a taken name, a missing
- * device), which the user can fix: bad input, exit 2. Anything else is unexpected. */
-const CAUSED_BY_INPUT = new Set<number>([EEXIST, Errno.ENOENT, ENODEV]);
+ * device) or by who runs katanet (no root), which the user can fix: bad input, exit 2.
+ * Anything else is unexpected. */
+const CAUSED_BY_INPUT = new Set<number>([EEXIST, Errno.ENOENT, ENODEV, Errno.EPERM, Errno.EACCES]);
 
 export class AttachError extends Error {
   override name = "AttachError";

@@ -2,10 +2,10 @@
 // both start, and the loser's rollback would erase the winner's record. The lock is a file
 // created exclusively next to the record, holding the owner's pid; a lock whose owner is
 // dead (killed mid-attach) is taken over.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { AttachError } from "./errors.ts";
-import { STATE_DIRECTORY, type NamespaceIdentity } from "./state.ts";
+import { asNeedsRoot, ensureStateDirectory, STATE_DIRECTORY, type NamespaceIdentity } from "./state.ts";
 
 const EBUSY = 16;
 
@@ -20,13 +20,13 @@ export function withNamespaceLock<T>(namespace: NamespaceIdentity, run: () => T)
 }
 
 function acquire(path: string): void {
-  mkdirSync(STATE_DIRECTORY, { recursive: true, mode: 0o700 });
+  ensureStateDirectory();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: "wx", mode: 0o600 });
       return;
     } catch (error) {
-      if ((error as { code?: string }).code !== "EEXIST") throw error;
+      if ((error as { code?: string }).code !== "EEXIST") throw asNeedsRoot(error, "lock the namespace", path);
     }
     const owner = Number(readOwner(path));
     if (isAlive(owner) && owner !== process.pid) {

@@ -8,6 +8,8 @@
 // any attribute a link can carry (an ifalias holds 256 bytes).
 
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { Errno } from "../netlink/errno.ts";
+import { AttachError } from "./errors.ts";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import type { AgentMessages, NeighbourRule } from "../core.ts";
@@ -60,8 +62,25 @@ export function readState(namespace: NamespaceIdentity): AttachState | null {
   return state;
 }
 
+/** The record's directory. */
+export function ensureStateDirectory(): void {
+  try {
+    mkdirSync(STATE_DIRECTORY, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw asNeedsRoot(error, "create the state directory", STATE_DIRECTORY);
+  }
+}
+
+/** An ordinary user cannot write the record (the directory is root's): it is told that
+ * attach needs root, as an AttachError; any other error is returned as it is. */
+export function asNeedsRoot(error: unknown, step: string, path: string): unknown {
+  const code = (error as { code?: string }).code;
+  if (code !== "EACCES" && code !== "EPERM") return error;
+  return new AttachError(step, path, `${code}: attach and detach need root (CAP_NET_ADMIN, and /run/katanet to keep their record)`, Errno[code]);
+}
+
 export function writeState(state: AttachState): void {
-  mkdirSync(STATE_DIRECTORY, { recursive: true, mode: 0o700 });
+  ensureStateDirectory();
   const path = statePath(state.namespace.inode);
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, JSON.stringify({ ...state, version: VERSION }, null, 1), { mode: 0o600 });

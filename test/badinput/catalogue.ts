@@ -194,6 +194,13 @@ export const CATALOGUE: BadInput[] = [
     stderr: "katanet scan: permission denied entering network namespace /var/run/netns/NS (setns: EPERM); entering another namespace needs CAP_SYS_ADMIN, run as root",
   },
   {
+    kind: "attach as an ordinary user",
+    args: ["attach"],
+    namespace: "as-nobody",
+    exit: 2,
+    stderr: 'katanet attach: step "create the state directory" on /run/katanet/attach failed: EACCES: attach and detach need root (CAP_NET_ADMIN, and /run/katanet to keep their record)',
+  },
+  {
     kind: "--pci-path key that matches no interface",
     args: ["scan", "--netns", "NS", "--pci-path", "eth9=02/00"],
     namespace: "as-root",
