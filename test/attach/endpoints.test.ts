@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
-import { after, afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { attach, attachedEndpoints, AttachError, detach, STATE_DIRECTORY } from "../../host/attach/index.ts";
-import { assertCleanState, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
-import { createPod, namespacePicture, type Pod } from "./support.ts";
+import { ipBatch, namespaceTestsSkip } from "../support/netns.ts";
+import { cleanUpEachTest, createPod, namespacePicture, type Pod } from "./support.ts";
 
 const skip = namespaceTestsSkip();
 
@@ -29,12 +29,11 @@ function createRichPod(): Pod {
 
 describe("attach: endpoints", { skip }, () => {
   let pod: Pod | undefined;
-  afterEach(() => {
-    if (pod) detach({ netns: pod.namespace });
-    pod?.delete();
+  cleanUpEachTest(() => {
+    const last = pod;
     pod = undefined;
+    return last;
   });
-  after(assertCleanState);
 
   it("connects veth and macvlan endpoints and lists a tuntap one, untouched, with the reason", () => {
     pod = createRichPod();

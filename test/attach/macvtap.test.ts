@@ -4,12 +4,12 @@
 // dropped with them, and the link's up/down state.
 
 import assert from "node:assert/strict";
-import { after, afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { attach, detach } from "../../host/attach/index.ts";
 import { sys } from "../../host/netlink/sys.ts";
-import { assertCleanState, ip, namespaceTestsSkip } from "../support/netns.ts";
+import { ip, namespaceTestsSkip } from "../support/netns.ts";
 import {
-  awaitMarker, closeAll, createPod, fromDevice, fromSocket, namespacePicture, packetSocket, PEER_MAC, POD_MAC, sendPacket, testFrame, writeFromVm, type Pod,
+  awaitMarker, cleanUpEachTest, createPod, fromDevice, fromSocket, namespacePicture, packetSocket, PEER_MAC, POD_MAC, sendPacket, testFrame, writeFromVm, type Pod,
 } from "./support.ts";
 
 const skip = namespaceTestsSkip();
@@ -17,13 +17,11 @@ const skip = namespaceTestsSkip();
 describe("attach --model macvtap", { skip }, () => {
   let pod: Pod | undefined;
   const fds: number[] = [];
-  afterEach(() => {
-    closeAll(fds.splice(0));
-    if (pod) detach({ netns: pod.namespace });
-    pod?.delete();
+  cleanUpEachTest(() => {
+    const last = pod;
     pod = undefined;
-  });
-  after(assertCleanState);
+    return last;
+  }, fds);
 
   it("moves the guest MAC to the macvtap, a private MAC to the veth, and clears its addresses", () => {
     pod = createPod();

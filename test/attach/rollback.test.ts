@@ -5,21 +5,20 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import process from "node:process";
-import { after, afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { attach, AttachError, detach } from "../../host/attach/index.ts";
-import { assertCleanState, namespaceTestsSkip } from "../support/netns.ts";
-import { createPod, namespacePicture, type Pod } from "./support.ts";
+import { namespaceTestsSkip } from "../support/netns.ts";
+import { cleanUpEachTest, createPod, namespacePicture, type Pod } from "./support.ts";
 
 const skip = namespaceTestsSkip();
 
 describe("attach rolls back", { skip }, () => {
   let pod: Pod | undefined;
-  afterEach(() => {
-    if (pod) detach({ netns: pod.namespace });
-    pod?.delete();
+  cleanUpEachTest(() => {
+    const last = pod;
     pod = undefined;
+    return last;
   });
-  after(assertCleanState);
 
   for (const [model, queues] of [["tcfilter", 2], ["macvtap", 2]] as const) {
     it(`${model}: a failure after every step leaves the namespace as it was`, () => {

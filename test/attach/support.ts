@@ -3,10 +3,12 @@
 // sent and received on both sides (AF_PACKET at the peer, tap descriptors as a VMM holds them).
 
 import { execFileSync } from "node:child_process";
+import { after, afterEach } from "node:test";
 import { randomBytes } from "node:crypto";
+import { detach } from "../../host/attach/index.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { sys } from "../../host/netlink/sys.ts";
-import { deleteNamespaces, ip, ipBatch, uniqueNamespaceName } from "../support/netns.ts";
+import { assertCleanState, deleteNamespaces, ip, ipBatch, uniqueNamespaceName } from "../support/netns.ts";
 
 export const POD_MAC = "02:00:00:00:0a:01";
 export const PEER_MAC = "02:00:00:00:0a:02";
@@ -171,4 +173,19 @@ function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
 
 export function closeAll(fds: readonly number[]): void {
   for (const fd of fds) sys.close(fd);
+}
+
+/**
+ * After each test of a suite: the descriptors it opened closed, whatever it attached in its
+ * pod detached, the pod deleted; after the suite, nothing left behind. `takePod` hands over
+ * the test's pod (and forgets it, so a later test without one deletes nothing twice).
+ */
+export function cleanUpEachTest(takePod: () => Pod | undefined, fds: number[] = []): void {
+  afterEach(() => {
+    closeAll(fds.splice(0));
+    const pod = takePod();
+    if (pod) detach({ netns: pod.namespace });
+    pod?.delete();
+  });
+  after(assertCleanState);
 }

@@ -3,14 +3,14 @@
 // iproute2 can show, and attach/detach are safe to repeat.
 
 import assert from "node:assert/strict";
-import { after, afterEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { attach, AttachError, detach } from "../../host/attach/index.ts";
 import { tapFlags } from "../../host/attach/tap.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { openTapQueue } from "../../host/netlink/tun.ts";
-import { assertCleanState, ip, namespaceTestsSkip } from "../support/netns.ts";
+import { ip, namespaceTestsSkip } from "../support/netns.ts";
 import {
-  awaitMarker, closeAll, createPod, fromDevice, fromSocket, namespacePicture, packetSocket, PEER_MAC, POD_MAC, sendPacket, testFrame, writeFromVm, type Pod,
+  awaitMarker, cleanUpEachTest, closeAll, createPod, fromDevice, fromSocket, namespacePicture, packetSocket, PEER_MAC, POD_MAC, sendPacket, testFrame, writeFromVm, type Pod,
 } from "./support.ts";
 
 const skip = namespaceTestsSkip();
@@ -18,13 +18,11 @@ const skip = namespaceTestsSkip();
 describe("attach --model tcfilter", { skip }, () => {
   let pod: Pod | undefined;
   const fds: number[] = [];
-  afterEach(() => {
-    closeAll(fds.splice(0));
-    if (pod) detach({ netns: pod.namespace });
-    pod?.delete();
+  cleanUpEachTest(() => {
+    const last = pod;
     pod = undefined;
-  });
-  after(assertCleanState);
+    return last;
+  }, fds);
 
   it("creates tap0_kata with the veth's MTU and the redirects both ways, and reports it", () => {
     pod = createPod();
