@@ -8,7 +8,9 @@ export type StreamItem =
   | { seq: bigint; kind: "snapshot" | "resync"; requests: AgentRequests }
   | { seq: bigint; kind: "change"; requests: AgentRequests }
   /** Kata's agent has no request for a vanished interface; a follower can only report it. */
-  | { seq: bigint; kind: "interfaceRemoved"; name: string; hwAddr: string };
+  | { seq: bigint; kind: "interfaceRemoved"; name: string; hwAddr: string }
+  /** Only the links left out upstream changed: nothing for the agent; said, not applied. */
+  | { seq: bigint; kind: "leftOut"; skipped: { name: string; reason: string }[] };
 
 /** The most interfaces, routes and neighbours (each) one frame may carry by default:
  * far beyond a pod, far below what would keep a follower writing for minutes. */
@@ -43,6 +45,8 @@ export function streamItem(frame: Uint8Array): StreamItem {
       return { seq, kind: "change", requests: { ...NONE, neighbours: envelope.request.neighbors?.ARPNeighbors ?? [] } };
     case "interfaceRemoved":
       return { seq, kind: "interfaceRemoved", name: envelope.name, hwAddr: envelope.hwAddr };
+    case "leftOut":
+      return { seq, kind: "leftOut", skipped: envelope.skipped };
     case "explanation":
       throw new ApplyInputError(`stream envelope ${seq}: an explanation, which a follower never asks for`);
   }

@@ -7,7 +7,7 @@ import type { ARPNeighbor, Route } from "../schema.ts";
 import type { StreamItem } from "./envelope.ts";
 import type { AgentRequests } from "./input.ts";
 
-type AppliedItem = Exclude<StreamItem, { kind: "interfaceRemoved" }>;
+type AppliedItem = Exclude<StreamItem, { kind: "interfaceRemoved" | "leftOut" }>;
 
 export class EstablishedState {
   private routes: Route[] | undefined;

@@ -48,10 +48,14 @@ export class Follower {
     try {
       const item = streamItem(frame);
       seq = item.seq;
-      if (item.kind !== "interfaceRemoved") checkSize(item.requests, this.options.maxPerMessage);
+      if (item.kind !== "interfaceRemoved" && item.kind !== "leftOut") checkSize(item.requests, this.options.maxPerMessage);
       if (item.kind !== "snapshot" && item.kind !== "resync") {
         const out = this.outOfLine(item.seq);
         if (out) return out;
+      }
+      if (item.kind === "leftOut") {
+        const links = item.skipped.map((link) => `${link.name} (${link.reason})`).join(", ") || "none";
+        return { seq, summary: `change ${seq}: only the links left out upstream changed, now ${links}; nothing to apply` };
       }
       if (item.kind === "interfaceRemoved") {
         return { seq, summary: `interface ${item.name} (${item.hwAddr}) removed upstream; the agent has no request for that, left as it is` };

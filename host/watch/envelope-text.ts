@@ -36,6 +36,7 @@ function contentText(json: EnvelopeJson): string {
     const notSent = items.filter((item) => item.mark !== "sent").map((item) => `${item.mark} ${item.object}: ${item.rule}`);
     return lines(`${head} explanation: ${count(items.length, "object")}, ${count(findings.length, "finding")}`, notSent);
   }
+  if ("leftOut" in json) return lines(`${head} links left out changed: ${count(json.skipped.length, "link")} left out now`, []);
   return lines(`${head} interface removed ${json.interfaceRemoved.name} (${json.interfaceRemoved.hwAddr})`, []);
 }
 

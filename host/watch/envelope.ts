@@ -27,6 +27,7 @@ const FIELDS: Record<EnvelopeKind, number> = {
   updateRoutes: 4,
   addNeighbors: 5,
   interfaceRemoved: 6,
+  leftOut: 8,
   resync: 7,
 };
 
@@ -49,6 +50,9 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
     case "interfaceRemoved":
       writer.fork().uint32(tag(1, LENGTH_DELIMITED)).string(envelope.name);
       writer.uint32(tag(2, LENGTH_DELIMITED)).string(envelope.hwAddr).ldelim();
+      break;
+    case "leftOut":
+      writer.bytes(new Uint8Array(0));
       break;
     default:
       writer.bytes(envelope.request);
@@ -88,6 +92,7 @@ export type EnvelopeJson = { seq: string; skipped: SkippedLink[] } & (
   | { updateRoutes: MessagesJson["UpdateRoutesRequest"] }
   | { addNeighbors: MessagesJson["AddARPNeighborsRequest"] }
   | { interfaceRemoved: { name: string; hwAddr: string } }
+  | { leftOut: Record<string, never> }
   | { explanation: ExplanationMessage }
 );
 
@@ -106,6 +111,8 @@ export function envelopeToJson(envelope: Envelope): EnvelopeJson {
       return { ...head, addNeighbors: toProtoJson("AddARPNeighborsRequest", decode("AddARPNeighborsRequest", envelope.request)) };
     case "interfaceRemoved":
       return { ...head, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+    case "leftOut":
+      return { ...head, leftOut: {} };
     case "explanation":
       return { ...head, explanation: explanationMessage(envelope.explanation) };
   }
@@ -126,6 +133,7 @@ export type DecodedEnvelope = { seq: bigint; skipped: SkippedLink[] } & (
   | { kind: "updateRoutes"; request: Messages["UpdateRoutesRequest"] }
   | { kind: "addNeighbors"; request: Messages["AddARPNeighborsRequest"] }
   | { kind: "interfaceRemoved"; name: string; hwAddr: string }
+  | { kind: "leftOut" }
   | { kind: "explanation"; explanation: ExplanationMessage }
 );
 
@@ -166,6 +174,8 @@ export function decodeEnvelope(frame: Uint8Array): DecodedEnvelope {
     }
     case "interfaceRemoved":
       return { seq, skipped, kind, name: String((body as { name?: string }).name ?? ""), hwAddr: String((body as { hwAddr?: string }).hwAddr ?? "") };
+    case "leftOut":
+      return { seq, skipped, kind };
     default:
       return { seq, skipped, kind, request: body } as unknown as DecodedEnvelope;
   }
@@ -193,6 +203,8 @@ export function decodeEnvelopeToJson(frame: Uint8Array): EnvelopeJson {
       return { ...head, addNeighbors: toProtoJson("AddARPNeighborsRequest", envelope.request) };
     case "interfaceRemoved":
       return { ...head, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr } };
+    case "leftOut":
+      return { ...head, leftOut: {} };
     case "explanation":
       return { ...head, explanation: envelope.explanation };
   }

@@ -32,7 +32,9 @@ export type Change =
   | { kind: "interfaceRemoved"; name: string; hwAddr: string }
   | { kind: "updateInterface"; name: string; hwAddr: string; request: Uint8Array }
   | { kind: "updateRoutes"; request: Uint8Array }
-  | { kind: "addNeighbors"; request: Uint8Array };
+  | { kind: "addNeighbors"; request: Uint8Array }
+  /** Nothing for the agent changed, but the links left out did: said, never silent. */
+  | { kind: "leftOut" };
 
 export function stateOf(conversion: Conversion, rule: NeighbourRule): NamespaceState {
   const messages: AgentMessages | undefined = conversion.messages[rule];
@@ -77,6 +79,7 @@ export function changesBetween(before: NamespaceState, after: NamespaceState): C
   const known = new Set(before.neighbours.map(key));
   const added = after.neighbours.filter((element) => !known.has(key(element)));
   if (added.length > 0) changes.push({ kind: "addNeighbors", request: wrapInField1(added).message });
+  if (changes.length === 0 && JSON.stringify(before.skipped) !== JSON.stringify(after.skipped)) changes.push({ kind: "leftOut" });
   return changes;
 }
 

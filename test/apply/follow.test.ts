@@ -10,6 +10,7 @@ import protobuf from "protobufjs";
 import { WebSocketServer } from "ws";
 import { followCommand } from "../../host/cli/follow.ts";
 import { decode, encode, typeByName } from "../../host/schema.ts";
+import { encodeEnvelope } from "../../host/watch/envelope.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ip, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 import { buildMirror, capturedIO, seedMessages } from "./support.ts";
 
@@ -73,6 +74,10 @@ describe("katanet follow", { skip: namespaceTestsSkip() }, () => {
       await until("route with mtu 1400", () => /10\.9\.0\.0\/16 via 10\.0\.0\.1 dev eth0 mtu 1400/.test(ip(["-n", mirror.namespace, "route"])));
       await until("neighbour", () => /10\.0\.0\.7 dev eth0 lladdr 02:00:00:00:00:07 PERMANENT/.test(ip(["-n", mirror.namespace, "neigh"])));
 
+      // Only the links left out upstream changed: said, nothing written, and in line.
+      client.send(encodeEnvelope({ seq: 4n, kind: "leftOut", skipped: [{ name: "br0", reason: "Unsupported network interface: bridge" }] }));
+      await until("the left-out links reported", () => io.stdout.includes("change 4: only the links left out upstream changed"));
+
       const asked = new Promise<Buffer>((resolve) => client.once("message", (data) => resolve(data as Buffer)));
       client.send(envelope(2, 4, changed.updateRoutesRequest));
       // A step back is not skipped silently: the follower asks for a fresh snapshot.
@@ -80,7 +85,8 @@ describe("katanet follow", { skip: namespaceTestsSkip() }, () => {
       stop();
       assert.equal(await following, 0);
       assert.match(io.stdout, /^snapshot 0: \d+ writes? applied, 0 skipped\nchange 1: /);
-      assert.match(io.stdout, /\nchange 2 is not newer than 3; skipped, asking for a snapshot\n$/);
+      assert.match(io.stdout, /\nchange 4: only the links left out upstream changed, now br0 \(Unsupported network interface: bridge\); nothing to apply\n/);
+      assert.match(io.stdout, /\nchange 2 is not newer than 4; skipped, asking for a snapshot\n$/);
       assert.equal(io.stderr, "");
     } finally {
       stop();

@@ -50,6 +50,17 @@ describe("watch sends only what changed", { skip: namespaceTestsSkip() }, () => 
     assert.deepEqual(marker.addNeighbors.neighbors?.ARPNeighbors.map((neighbour) => neighbour.toIPAddress?.address), ["10.1.0.9"]);
   });
 
+  it("a change to the left-out links alone is said in an envelope of its own, with nothing to apply", async () => {
+    ipBatch(namespace, ["link add br1 type bridge", "addr add 10.3.0.1/24 dev br1"]);
+    // The bridge appears (left out: no address), then gets its address (left out: a bridge);
+    // each step changes only what is left out, so each envelope says only that.
+    const rejected = { name: "br1", reason: "Unsupported network interface: bridge" };
+    await waitFor(next, "br1 left out as a bridge", (envelope) => {
+      assert.equal(kindOf(envelope), "leftOut", JSON.stringify(envelope));
+      return envelope.skipped.some((link) => link.name === rejected.name && link.reason === rejected.reason) || undefined;
+    });
+  });
+
   it("a route change sends the route set once, and a route set that converts the same sends nothing", async () => {
     ipBatch(namespace, ["route add 10.10.0.0/16 via 10.1.0.254 dev eth0"]);
     const routes = await waitFor(next, "route update", (envelope) => ("updateRoutes" in envelope ? envelope.updateRoutes.routes?.Routes : undefined));

@@ -120,6 +120,8 @@ function receive(envelope) {
   } else if (envelope.interfaceRemoved) {
     log("interface", `${envelope.interfaceRemoved.name} removed`, "removed");
     state.interfaces.delete(envelope.interfaceRemoved.name);
+  } else if (envelope.leftOut) {
+    log("left out", (envelope.skipped ?? []).map((link) => `${link.name}: ${link.reason}`).join("; ") || "no link is left out now");
   } else if (envelope.explanation) {
     const before = notSent(state.explanation.items);
     const explanation = { items: envelope.explanation.items ?? [], findings: envelope.explanation.findings ?? [] };
