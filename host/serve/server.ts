@@ -10,6 +10,7 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
+import { attachedEndpoints } from "../attach/detach.ts";
 import { followsSeveral, NamespaceRegistry, type NodeOptions } from "../node/registry.ts";
 import type { WatchOptions } from "../watch/watcher.ts";
 import { admit, BINARY_PROTOCOL, streamProtocolOf, type AdmissionPolicy, type StreamProtocol } from "./admission.ts";
@@ -95,7 +96,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     ? new NamespaceRegistry(watchOptions, options, metrics, failed("directory"))
     : singleNamespace(watchOptions, failed("watch"));
   const { server: http, secure } = createStreamServer(options, options.upgrades?.timeoutMs ?? DEFAULT_UPGRADE_TIMEOUT_MS, (request, response) =>
-    handleRequest(request, response, { token, metrics, catalogue }),
+    handleRequest(request, response, { token, metrics, catalogue, attachment: followsSeveral(options) ? undefined : () => attachedEndpoints(options.netns) }),
   );
   const upgraded = guardUpgrades(http, { ...options.upgrades, secure });
   const heartbeat = new Heartbeat(() => protocols.keys(), options.heartbeatMs);

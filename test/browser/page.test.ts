@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { attach, detach } from "../../host/attach/index.ts";
 import { serve, type Server } from "../../host/serve/server.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
 
@@ -86,6 +87,16 @@ describe("katanet serve's page", { skip }, () => {
     assert.match(row ?? "", /dropped.*route\.not-main-table.*only the main table \(254\) is read; this route is in table 100/);
     assert.doesNotMatch(await textOf(page, "#routes"), /10\.7\.0\.0/);
     await waitForText(page, "#log", "10.6.0.0/16");
+
+    // Attached, each pod link shows the tap the VM is wired to; detached, no longer.
+    attach({ netns: namespace, keepFds: false });
+    try {
+      await waitForText(page, "#diagram", "→ VM via tcfilter tap0_kata");
+      await page.screenshot({ path: join(output, "page-attached.png"), fullPage: true });
+    } finally {
+      detach({ netns: namespace });
+    }
+    await waitForText(page, "#diagram", "tap0_kata", false);
 
     const screenshot = join(output, "page.png");
     await page.screenshot({ path: screenshot, fullPage: true });

@@ -36,6 +36,8 @@ describe("serve's plain HTTP routes", { skip }, () => {
       assert.equal(listing.status, 404);
       assert.match(await listing.text(), /^this server follows one namespace/);
       assert.equal((await fetch(`${http}/other`)).status, 426);
+      const attachment = await fetch(`${http}/attachment`, { headers: { Authorization: "Bearer s3cret" } });
+      assert.deepEqual(await attachment.json(), [], "nothing attached in the served namespace");
     } finally {
       await server.close();
       deleteNamespaces(namespace);
@@ -52,6 +54,9 @@ describe("serve's plain HTTP routes", { skip }, () => {
       while (listing.namespaces[0]?.state === "STARTING");
       assert.deepEqual(listing, { namespaces: [{ name: namespace, state: "STREAMING" }] });
       assert.equal((await scrape(server.address)).get("katanet_namespaces_watched"), 1);
+      const attachment = await fetch(`${http}/attachment`);
+      assert.equal(attachment.status, 404);
+      assert.match(await attachment.text(), /^this server follows several namespaces/);
     } finally {
       await server.close();
       deleteNamespaces(namespace);

@@ -12,6 +12,7 @@ const state = {
   routes: [],
   neighbours: [],
   explanation: { items: [], findings: [] },
+  attachment: [], // what `katanet attach` connected: name -> its tap or macvtap
   seq: "0",
 };
 
@@ -69,7 +70,10 @@ function connect() {
     setConnection("live", `live · ${location.host}`);
     socket.send(JSON.stringify({ explain: {} }));
   });
-  socket.addEventListener("message", (event) => receive(JSON.parse(event.data)));
+  socket.addEventListener("message", (event) => {
+    receive(JSON.parse(event.data));
+    void refreshAttachment();
+  });
   socket.addEventListener("close", (event) => {
     if (!opened && config.tokenRequired) {
       sessionStorage.removeItem(TOKEN_KEY);
@@ -130,6 +134,25 @@ function receive(envelope) {
   }
   render();
 }
+
+// An attach creates or removes links, so every envelope may change what is attached; the
+// record is asked for again (with the token, like /metrics), and a server that cannot
+// say (several namespaces, no permission) leaves the diagram without taps.
+async function refreshAttachment() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  try {
+    const response = await fetch("attachment", { cache: "no-store", headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const attachment = response.ok ? await response.json() : [];
+    if (JSON.stringify(attachment) === JSON.stringify(state.attachment)) return;
+    state.attachment = attachment;
+  } catch {
+    return;
+  }
+  render();
+}
+
+const attachedText = (endpoint) =>
+  endpoint.model === "none" ? "VM shares the host network" : `→ VM via ${endpoint.model} ${endpoint.tapName}${endpoint.devicePath ? ` (${endpoint.devicePath})` : ""}`;
 
 const sameNeighbour = (a, b) => a.device === b.device && a.toIPAddress?.address === b.toIPAddress?.address;
 const notSent = (items) => items.filter((item) => item.mark !== "sent").map((item) => `${item.object} (${item.rule})`);
@@ -264,7 +287,9 @@ function renderDiagram() {
       svg.append(text(32, y + 38, item.reason ? `left out: ${item.reason}` : "left out", "why", 380));
       return;
     }
-    svg.append(text(32, y + 38, item.mark === "changed" ? "sent, changed" : "sent", "small"));
+    const attached = state.attachment.find((endpoint) => endpoint.name === item.link);
+    const status = item.mark === "changed" ? "sent, changed" : "sent";
+    svg.append(text(32, y + 38, attached ? `${status} · ${attachedText(attached)}` : status, "small", 380));
     const toY = 32 + target * rowHeight + 24;
     svg.append(element("path", { d: `M420 ${y + 24} C 500 ${y + 24}, 500 ${toY}, 580 ${toY}` }));
   });
