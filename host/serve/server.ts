@@ -17,7 +17,7 @@ import { admit, BINARY_PROTOCOL, streamProtocolOf, type AdmissionPolicy, type St
 import { parseClientRequest } from "./client-request.ts";
 import { type ErrorCategory, ServeMetrics } from "./metrics.ts";
 import { handleRequest } from "./routes.ts";
-import { CLOSE_INTERNAL_ERROR, singleNamespace } from "./single-stream.ts";
+import { singleNamespace } from "./single-stream.ts";
 import type { Frame, StreamCatalogue } from "./streams.ts";
 import { checkListenPolicy, DEFAULT_LISTEN, describeTarget, ListenError, parseListen, type ListenTarget } from "./listen.ts";
 import { Heartbeat } from "./heartbeat.ts";
@@ -92,11 +92,14 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     void shutDown();
     options.onError?.(error);
   };
-  const catalogue: StreamCatalogue = followsSeveral(options)
+  const several = followsSeveral(options);
+  const catalogue: StreamCatalogue = several
     ? new NamespaceRegistry(watchOptions, options, metrics, failed("directory"))
     : singleNamespace(watchOptions, failed("watch"));
+  // Attachments are shown for a single namespace; a node agent's page would need one per stream.
+  const attachment = several ? undefined : () => attachedEndpoints(options.netns);
   const { server: http, secure } = createStreamServer(options, options.upgrades?.timeoutMs ?? DEFAULT_UPGRADE_TIMEOUT_MS, (request, response) =>
-    handleRequest(request, response, { token, metrics, catalogue, attachment: followsSeveral(options) ? undefined : () => attachedEndpoints(options.netns) }),
+    handleRequest(request, response, { token, metrics, catalogue, attachment }),
   );
   const upgraded = guardUpgrades(http, { ...options.upgrades, secure });
   const heartbeat = new Heartbeat(() => protocols.keys(), options.heartbeatMs);
@@ -144,8 +147,10 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
       heartbeat.add(client);
       const snapshots = new SnapshotBudget();
       const unsubscribe = stream.subscribe({
-        // Explanations cost a conversion per rescan; only clients that asked get them.
-        frame: (frame) => void (frame.kind !== EXPLANATION || explaining.has(client) ? send(client, frame) : undefined),
+        frame: (frame) => {
+          // Explanations cost a conversion per rescan; only clients that asked get them.
+          if (frame.kind !== EXPLANATION || explaining.has(client)) send(client, frame);
+        },
         ended: (code, reason) => dismiss(client, code, reason),
       });
       client.on("close", () => {
