@@ -19,11 +19,16 @@ import { connectTcFilter } from "./tcfilter.ts";
 import type { AttachedEndpoint, Attachment, AttachModel, AttachOptions } from "./types.ts";
 import { ATTACH_MODELS } from "./types.ts";
 import type { EndpointWork, VmSide } from "./work.ts";
+import { traced } from "../trace.ts";
 
 export const OWN_NAMESPACE = "/proc/thread-self/ns/net";
 const MAX_QUEUES = 256;
 
 export function attach(options: AttachOptions = {}): Attachment {
+  return traced("attach", { netns: options.netns ?? OWN_NAMESPACE, model: options.model ?? "default" }, () => attachNamespace(options));
+}
+
+function attachNamespace(options: AttachOptions): Attachment {
   const checked = { ...options, model: checkedModel(options.model ?? "default"), queues: checkedQueues(options.queues ?? 0) };
   const spec = options.netns ?? OWN_NAMESPACE;
   return inNamespace(spec, () => {

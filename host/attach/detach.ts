@@ -10,6 +10,7 @@ import { undoEntries } from "./journal.ts";
 import { withNamespaceLock } from "./lock.ts";
 import { readState, removeState, writeState, type AttachState } from "./state.ts";
 import type { AttachedEndpoint, Detachment } from "./types.ts";
+import { traced } from "../trace.ts";
 
 export interface DetachOptions {
   netns?: string;
@@ -18,6 +19,10 @@ export interface DetachOptions {
 }
 
 export function detach(options: DetachOptions = {}): Detachment {
+  return traced("detach", { netns: options.netns ?? OWN_NAMESPACE }, () => detachNamespace(options));
+}
+
+function detachNamespace(options: DetachOptions): Detachment {
   const spec = options.netns ?? OWN_NAMESPACE;
   return withState(spec, (socket, state) => {
     if (state === null) return { detached: [], alreadyClean: true };

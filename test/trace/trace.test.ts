@@ -7,6 +7,7 @@ import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { apply } from "../../host/apply/index.ts";
+import { attach, detach } from "../../host/attach/index.ts";
 import { convertEndpoints } from "../../host/convert.ts";
 import { MalformedInputError } from "../../host/core.ts";
 import { NamespaceError } from "../../host/netlink/netns.ts";
@@ -78,6 +79,18 @@ describe("spans", { skip: namespaceTestsSkip() }, () => {
     );
     assert.deepEqual(children.at(-1)!.attributes.endpoints, ["veth0"]);
     assert.ok(spans.every((span) => span.attributes.error === undefined));
+  });
+
+  test("attach and detach: a span each, the attach's scan below it", () => {
+    const { root, spans } = spansUnder(() => {
+      attach({ netns: namespace, keepFds: false });
+      detach({ netns: namespace });
+    });
+    const [attachSpan, detachSpan] = ["attach", "detach"].map((name) => spans.find((span) => span.name === name));
+    assert.ok(attachSpan && detachSpan, `spans: ${spans.map((span) => span.name).join(", ")}`);
+    assert.deepEqual([parentOf(attachSpan), parentOf(detachSpan)], [idOf(root), idOf(root)]);
+    assert.deepEqual([attachSpan.attributes.netns, attachSpan.attributes.model, detachSpan.attributes.netns], [namespace, "default", namespace]);
+    assert.ok(spans.some((span) => span.name === "scan" && parentOf(span) === idOf(attachSpan)), "the attach's scan is its child");
   });
 
   test("apply: a span with the namespace", async () => {
