@@ -5,8 +5,8 @@
 
 import { addressDumpRequest } from "../netlink/dump.ts";
 import { NetlinkBuilder } from "../netlink/builder.ts";
-import { netlinkAttributes, netlinkMessages, type NetlinkMessage } from "../netlink/messages.ts";
-import { GrowableSink } from "../netlink/sink.ts";
+import { netlinkAttributes, type NetlinkMessage } from "../netlink/messages.ts";
+import { dumped } from "../netlink/sink.ts";
 import { NLM_F_DUMP, NLM_F_REQUEST, type NetlinkSocket } from "../netlink/socket.ts";
 import { AF_INET, AF_INET6, IFA_ADDRESS, IFADDRMSG_SIZE, RTM_NEWADDR, RTM_NEWROUTE, RTMSG_SIZE, RT_TABLE_MAIN } from "../netlink/constants.ts";
 import type { Link } from "./links.ts";
@@ -102,12 +102,6 @@ export function describeRoute(payload: Uint8Array) {
   const tableName = table === RT_TABLE_MAIN ? "main" : table === RT_TABLE_LOCAL ? "local" : String(table);
   const text = `${destination ? `${defaultCore().ipText(destination)}/${payload[1]}` : "default"}${gateway ? ` via ${defaultCore().ipText(gateway)}` : ""}`;
   return { protocol: payload[5], outputIndex, table: tableName, tableId: table, text, gateway: gateway !== undefined };
-}
-
-export function* dumped(socket: Pick<NetlinkSocket, "dump">, request: Uint8Array, type: number): Generator<NetlinkMessage> {
-  const sink = new GrowableSink(16 * 1024);
-  socket.dump(request, sink);
-  for (const message of netlinkMessages(sink.bytes())) if (message.type === type) yield message;
 }
 
 /** The dumped object's own header and attributes under a new message type. */

@@ -3,8 +3,8 @@
 // rename done a moment ago is seen.
 
 import { linkDumpRequest } from "../netlink/dump.ts";
-import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
-import { GrowableSink } from "../netlink/sink.ts";
+import { netlinkAttributes } from "../netlink/messages.ts";
+import { dumped } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
 import { RTM_NEWLINK, IFINFOMSG_SIZE, IFF_NOARP, IFF_UP, IFLA_IFNAME } from "../netlink/constants.ts";
 
@@ -30,11 +30,8 @@ export interface Link {
 }
 
 export function listLinks(socket: Pick<NetlinkSocket, "dump">): Link[] {
-  const sink = new GrowableSink(16 * 1024);
-  socket.dump(linkDumpRequest(), sink);
   const links: Link[] = [];
-  for (const message of netlinkMessages(sink.bytes())) {
-    if (message.type !== RTM_NEWLINK) continue;
+  for (const message of dumped(socket, linkDumpRequest(), RTM_NEWLINK)) {
     const header = new DataView(message.payload.buffer, message.payload.byteOffset, IFINFOMSG_SIZE);
     const flags = header.getUint32(8, true);
     const link: Link = {

@@ -9,7 +9,8 @@ import { netlinkAttributes, type NetlinkMessage } from "../netlink/messages.ts";
 import { NetlinkError, type NetlinkSocket } from "../netlink/socket.ts";
 import { AF_INET, AF_INET6, NDMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE, RTMSG_SIZE } from "../netlink/constants.ts";
 import { defaultCore } from "../convert.ts";
-import { addressText, asRequest, describeRoute, dumped, routeDumpRequest } from "./deletions.ts";
+import { dumped } from "../netlink/sink.ts";
+import { addressText, asRequest, describeRoute, routeDumpRequest } from "./deletions.ts";
 
 const NLM_F_REPLACE = 0x100;
 const NLM_F_CREATE = 0x400;

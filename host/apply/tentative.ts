@@ -8,8 +8,8 @@
 import { Buffer } from "node:buffer";
 import { setTimeout as sleep } from "node:timers/promises";
 import { addressDumpRequest } from "../netlink/dump.ts";
-import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
-import { GrowableSink } from "../netlink/sink.ts";
+import { netlinkAttributes } from "../netlink/messages.ts";
+import { dumped } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
 import { AF_INET6, RTM_NEWADDR, IFADDRMSG_SIZE, IFA_ADDRESS } from "../netlink/constants.ts";
 
@@ -35,11 +35,9 @@ export async function waitForUsableAddresses(
 }
 
 function tentativeAddresses(socket: Pick<NetlinkSocket, "dump">): string[] {
-  const sink = new GrowableSink(16 * 1024);
-  socket.dump(addressDumpRequest(), sink);
   const tentative: string[] = [];
-  for (const message of netlinkMessages(sink.bytes())) {
-    if (message.type !== RTM_NEWADDR || message.payload[0] !== AF_INET6) continue;
+  for (const message of dumped(socket, addressDumpRequest(), RTM_NEWADDR)) {
+    if (message.payload[0] !== AF_INET6) continue;
     let flags = message.payload[2];
     let address: Uint8Array | undefined;
     for (const attribute of netlinkAttributes(message.payload, IFADDRMSG_SIZE)) {

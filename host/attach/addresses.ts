@@ -8,8 +8,8 @@
 import { decodeHex, encodeHex } from "../capture.ts";
 import { NetlinkBuilder } from "../netlink/builder.ts";
 import { addressDumpRequest, neighbourDumpRequest, routeDumpRequest } from "../netlink/dump.ts";
-import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
-import { GrowableSink } from "../netlink/sink.ts";
+import { netlinkAttributes } from "../netlink/messages.ts";
+import { dumped } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
 import { IFADDRMSG_SIZE, NDMSG_SIZE, RTMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants.ts";
 
@@ -37,19 +37,19 @@ export interface SavedAddresses {
 }
 
 export function saveAddresses(socket: NetlinkSocket, index: number): SavedAddresses {
-  const addresses = dump(socket, addressDumpRequest())
-    .filter(({ type, payload }) => type === RTM_NEWADDR && view(payload).getUint32(4, true) === index)
+  const addresses = [...dumped(socket, addressDumpRequest(), RTM_NEWADDR)]
+    .filter(({ payload }) => view(payload).getUint32(4, true) === index)
     .map(({ payload }) => encodeHex(recreateAddress(payload)));
-  const routes = dump(socket, routeDumpRequest())
-    .filter(({ type, payload }) => type === RTM_NEWROUTE && routeLeavesThrough(payload, index))
+  const routes = [...dumped(socket, routeDumpRequest(), RTM_NEWROUTE)]
+    .filter(({ payload }) => routeLeavesThrough(payload, index))
     .map(({ payload }) => encodeHex(recreateRoute(payload)));
   return { addresses, routes };
 }
 
 /** Requests (hex) that recreate the link's permanent neighbours. */
 export function savePermanentNeighbours(socket: NetlinkSocket, index: number): string[] {
-  return dump(socket, neighbourDumpRequest())
-    .filter(({ type, payload }) => type === RTM_NEWNEIGH && isPermanentOn(payload, index))
+  return [...dumped(socket, neighbourDumpRequest(), RTM_NEWNEIGH)]
+    .filter(({ payload }) => isPermanentOn(payload, index))
     .map(({ payload }) => encodeHex(rebuild(RTM_NEWNEIGH, payload.slice(0, NDMSG_SIZE), payload, NDMSG_SIZE, NEIGHBOUR_ATTRIBUTES)));
 }
 
@@ -81,12 +81,6 @@ function sendUnlessGone(socket: NetlinkSocket, message: Uint8Array, isGone: (err
   } catch (error) {
     if (!isGone(error)) throw error;
   }
-}
-
-function dump(socket: NetlinkSocket, request: Uint8Array) {
-  const sink = new GrowableSink(16 * 1024);
-  socket.dump(request, sink);
-  return [...netlinkMessages(sink.bytes().slice())];
 }
 
 const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -2,6 +2,16 @@
 // does not receive straight into Wasm memory.
 
 import type { RestartableSink } from "./dump.ts";
+import { netlinkMessages, type NetlinkMessage } from "./messages.ts";
+import type { NetlinkSocket } from "./socket.ts";
+
+/** The messages of `type` one dump request returns: for the host's own small dumps
+ * (a namespace's links, addresses, routes), not the scan's, which go to Wasm memory. */
+export function* dumped(socket: Pick<NetlinkSocket, "dump">, request: Uint8Array, type: number): Generator<NetlinkMessage> {
+  const sink = new GrowableSink(16 * 1024);
+  socket.dump(request, sink);
+  for (const message of netlinkMessages(sink.bytes())) if (message.type === type) yield message;
+}
 
 export class GrowableSink implements RestartableSink {
   private buffer: Uint8Array;
