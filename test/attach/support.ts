@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { detach } from "../../host/attach/index.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { sys } from "../../host/netlink/sys.ts";
-import { assertCleanState, deleteNamespaces, ip, ipBatch, uniqueNamespaceName } from "../support/netns.ts";
+import { assertCleanState, ip, ipBatch, namespacePair } from "../support/netns.ts";
 
 export const POD_MAC = "02:00:00:00:0a:01";
 export const PEER_MAC = "02:00:00:00:0a:02";
@@ -25,12 +25,7 @@ export interface Pod {
  * so restoring them shows.
  */
 export function createPod(options: { podUp?: boolean } = {}): Pod {
-  const namespace = uniqueNamespaceName();
-  const peer = `${namespace}-p`;
-  const remove = () => deleteNamespaces(namespace, peer);
-  try {
-    ip(["netns", "add", namespace]);
-    ip(["netns", "add", peer]);
+  return namespacePair((namespace, peer) => {
     // Links made later (the taps) get no IPv6 link-local address: its duplicate address
     // detection would keep changing what two pictures of an attached namespace show.
     ip(["netns", "exec", namespace, "sysctl", "-q", "-w", "net.ipv6.conf.default.addr_gen_mode=1"]);
@@ -49,11 +44,7 @@ export function createPod(options: { podUp?: boolean } = {}): Pod {
         : ["link set eth0 up", "neigh add 10.20.0.9 lladdr 02:00:00:00:0a:09 dev eth0 nud permanent", "route add default via 10.20.0.1", "route add 10.99.0.0/16 via 10.20.0.1 dev eth0", "route add fd00:99::/48 via fd00:20::1 dev eth0"]),
     ]);
     ipBatch(peer, ["link set p0 addrgenmode none", "link set p0 up"]);
-  } catch (error) {
-    remove();
-    throw error;
-  }
-  return { namespace, peer, delete: remove };
+  });
 }
 
 /** Everything attach may touch, as iproute2 prints it. */

@@ -111,19 +111,30 @@ export interface FixtureNamespaces {
  * substituted) in NS. On failure both namespaces are deleted before the error is thrown.
  */
 export function buildFixtureNamespaces(fixture: LiveFixture): FixtureNamespaces {
+  try {
+    return namespacePair((namespace, peer) => {
+      applySysctls(namespace, fixture.sysctls ?? []);
+      applySysctls(peer, fixture.peerSysctls ?? []);
+      ipBatch(peer, fixture.peerSetup.map((line) => line.replaceAll("$NS", namespace)));
+      ipBatchWaitingForAddresses(namespace, fixture.setup.map((line) => line.replaceAll("$PEER", peer)));
+    });
+  } catch (error) {
+    throw new Error(`building fixture ${fixture.name} failed: ${String(error)}`);
+  }
+}
+
+/** A namespace and its peer (NAME-p), built by `build`; both are deleted if it fails. */
+export function namespacePair(build: (namespace: string, peer: string) => void): FixtureNamespaces {
   const namespace = uniqueNamespaceName();
   const peer = `${namespace}-p`;
   const remove = () => deleteNamespaces(namespace, peer);
   try {
     ip(["netns", "add", namespace]);
     ip(["netns", "add", peer]);
-    applySysctls(namespace, fixture.sysctls ?? []);
-    applySysctls(peer, fixture.peerSysctls ?? []);
-    ipBatch(peer, fixture.peerSetup.map((line) => line.replaceAll("$NS", namespace)));
-    ipBatchWaitingForAddresses(namespace, fixture.setup.map((line) => line.replaceAll("$PEER", peer)));
+    build(namespace, peer);
   } catch (error) {
     remove();
-    throw new Error(`building fixture ${fixture.name} failed: ${String(error)}`);
+    throw error;
   }
   return { namespace, peer, delete: remove };
 }
