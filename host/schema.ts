@@ -109,41 +109,34 @@ export interface MessagesJson {
   AddARPNeighborsRequest: { neighbors: { ARPNeighbors: ARPNeighborJson[] } | null };
 }
 
-const fullNames: Record<MessageKind, string> = {
-  IPAddress: "types.IPAddress",
-  Interface: "types.Interface",
-  Route: "types.Route",
-  ARPNeighbor: "types.ARPNeighbor",
-  Interfaces: "grpc.Interfaces",
-  Routes: "grpc.Routes",
-  ARPNeighbors: "grpc.ARPNeighbors",
-  UpdateInterfaceRequest: "grpc.UpdateInterfaceRequest",
-  UpdateRoutesRequest: "grpc.UpdateRoutesRequest",
-  AddARPNeighborsRequest: "grpc.AddARPNeighborsRequest",
-};
+/** The .proto files in the order protobuf.parse needs them: types.proto first, so that
+ * agent.proto's import is satisfied when the root resolves; katanet.proto (the watch/serve
+ * stream) builds on both. */
+export const PROTO_FILES = ["types.proto", "agent.proto", "katanet.proto"] as const;
 
-// Parsed from source text rather than protobuf.loadSync, whose file access goes through
-// a dynamic require that Deno does not provide. types.proto comes first so agent.proto's
-// import is already satisfied when the root resolves; katanet.proto (the watch/serve
-// stream) builds on both.
-function loadRoot(): protobuf.Root {
+/** Parsed from source text rather than with protobuf.loadSync, whose file access goes
+ * through a dynamic require that Deno does not provide. */
+export function parseProtos(sources: readonly string[]): protobuf.Root {
   const root = new protobuf.Root();
-  for (const file of ["types.proto", "agent.proto", "katanet.proto"]) {
-    protobuf.parse(readFileSync(packageFile("proto", file), "utf8"), root);
-  }
+  for (const source of sources) protobuf.parse(source, root);
   root.resolveAll();
   return root;
 }
 
 let root: protobuf.Root | undefined;
+
+/** proto/'s types, parsed once, on first use. */
+export function schemaRoot(): protobuf.Root {
+  return (root ??= parseProtos(PROTO_FILES.map((file) => readFileSync(packageFile("proto", file), "utf8"))));
+}
+
 const types = new Map<MessageKind, protobuf.Type>();
 
-/** The protobufjs type of one agent message (loaded once, on first use). */
+/** The protobufjs type of one agent message: its kind is its name in types.proto or agent.proto. */
 export function messageType(kind: MessageKind): protobuf.Type {
   let type = types.get(kind);
   if (!type) {
-    root ??= loadRoot();
-    type = root.lookupType(fullNames[kind]);
+    type = schemaRoot().lookupType(kind);
     types.set(kind, type);
   }
   return type;
@@ -151,8 +144,7 @@ export function messageType(kind: MessageKind): protobuf.Type {
 
 /** Any message type of the loaded protos by its full name ("katanet.Envelope"). */
 export function typeByName(fullName: string): protobuf.Type {
-  root ??= loadRoot();
-  return root.lookupType(fullName);
+  return schemaRoot().lookupType(fullName);
 }
 
 export function decode<K extends MessageKind>(kind: K, bytes: Uint8Array): Messages[K] {
@@ -188,8 +180,6 @@ function messageToJson(type: protobuf.Type, message: Record<string, unknown>): R
   return json;
 }
 
-const sixtyFourBitTypes = new Set(["int64", "uint64", "sint64", "fixed64", "sfixed64"]);
-
 function valueToJson(field: protobuf.Field, value: unknown): unknown {
   const resolved = field.resolvedType;
   if (resolved instanceof protobuf.Type) {
@@ -200,6 +190,6 @@ function valueToJson(field: protobuf.Field, value: unknown): unknown {
     // protojson prints a number for a value the enum does not name.
     return resolved.valuesById[number] ?? number;
   }
-  if (sixtyFourBitTypes.has(field.type)) return String(value ?? 0);
+  if (field.type in protobuf.types.long) return String(value ?? 0);
   return value ?? field.typeDefault;
 }

@@ -3,7 +3,7 @@
 // agent is byte-identical to what Kata's runtime would send.
 
 import protobuf from "protobufjs";
-import { decode, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
+import { decode, schemaRoot, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
 import type { SkippedLink } from "../core.ts";
 import type { Change, NamespaceState } from "./state.ts";
 import type { Explanation } from "../explain/explain.ts";
@@ -17,65 +17,64 @@ export type Envelope =
   | { seq: bigint; kind: "explanation"; explanation: Explanation };
 
 export type EnvelopeKind = Exclude<Envelope["kind"], "explanation">;
-const FIELD_EXPLANATION = 20;
 
-const FIELD_SEQ = 1;
-const FIELD_SKIPPED = 9;
-const FIELDS: Record<EnvelopeKind, number> = {
-  snapshot: 2,
-  updateInterface: 3,
-  updateRoutes: 4,
-  addNeighbors: 5,
-  interfaceRemoved: 6,
-  leftOut: 8,
-  resync: 7,
-};
-
-const VARINT = 0;
-const LENGTH_DELIMITED = 2;
-const tag = (field: number, wireType: number): number => (field << 3) | wireType;
-
+/** An envelope's bytes for proto/katanet.proto's katanet.Envelope (encoder made on first use). */
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  const writer = protobuf.Writer.create().uint32(tag(FIELD_SEQ, VARINT)).uint64(envelope.seq.toString());
-  if (envelope.kind === "explanation") {
-    const body = typeByName("katanet.Explanation").encode(explanationMessage(envelope.explanation)).finish();
-    return writer.uint32(tag(FIELD_EXPLANATION, LENGTH_DELIMITED)).bytes(body).finish();
+  encoder ??= envelopeEncoder(schemaRoot());
+  return encoder(envelope);
+}
+
+let encoder: ((envelope: Envelope) => Uint8Array) | undefined;
+
+/**
+ * The encoder for `schema`'s katanet.Envelope. protobufjs writes katanet's own fields; the
+ * agent's messages are the core's bytes, spliced in unchanged under their field's tag
+ * (decoding and re-encoding them could break the byte-identity with Kata's runtime). The
+ * field names are the envelope kinds and the snapshot's parts, looked up in the schema.
+ */
+export function envelopeEncoder(schema: protobuf.Root): (envelope: Envelope) => Uint8Array {
+  const type = schema.lookupType("katanet.Envelope");
+  const carrying = messageTags(type, ["snapshot", "resync", "updateInterface", "updateRoutes", "addNeighbors"]);
+  const part = messageTags(schema.lookupType("katanet.Snapshot"), ["interfaces", "routes", "neighbors"]);
+  const spliced = (envelope: Envelope & { kind: keyof typeof carrying }, body: Uint8Array): Uint8Array => {
+    const writer = type.encode({ seq: envelope.seq.toString() }).uint32(carrying[envelope.kind]).bytes(body);
+    return type.encode({ skipped: skippedOf(envelope) }, writer).finish();
+  };
+  return (envelope) => {
+    const seq = envelope.seq.toString();
+    switch (envelope.kind) {
+      case "explanation":
+        return type.encode({ seq, explanation: explanationMessage(envelope.explanation) }).finish();
+      case "interfaceRemoved":
+        return type.encode({ seq, interfaceRemoved: { name: envelope.name, hwAddr: envelope.hwAddr }, skipped: envelope.skipped }).finish();
+      case "leftOut":
+        return type.encode({ seq, leftOut: {}, skipped: envelope.skipped }).finish();
+      case "snapshot":
+      case "resync": {
+        const { interfacesList, routesList, neighboursList } = envelope.state;
+        const body = protobuf.Writer.create().uint32(part.interfaces).bytes(interfacesList).uint32(part.routes).bytes(routesList);
+        return spliced(envelope, body.uint32(part.neighbors).bytes(neighboursList).finish());
+      }
+      default:
+        return spliced(envelope, envelope.request);
+    }
+  };
+}
+
+/** The tags of message fields, which are written length-delimited as bytes are. */
+function messageTags<Name extends string>(type: protobuf.Type, names: readonly Name[]): Record<Name, number> {
+  const tags = {} as Record<Name, number>;
+  for (const name of names) {
+    const field = type.fields[name]?.resolve();
+    if (!(field?.resolvedType instanceof protobuf.Type)) throw new Error(`${type.fullName} has no message field ${name}`);
+    tags[name] = (field.id << 3) | protobuf.types.basic.bytes;
   }
-  writer.uint32(tag(FIELDS[envelope.kind], LENGTH_DELIMITED));
-  switch (envelope.kind) {
-    case "snapshot":
-    case "resync":
-      writer.bytes(encodeSnapshot(envelope.state));
-      break;
-    case "interfaceRemoved":
-      writer.fork().uint32(tag(1, LENGTH_DELIMITED)).string(envelope.name);
-      writer.uint32(tag(2, LENGTH_DELIMITED)).string(envelope.hwAddr).ldelim();
-      break;
-    case "leftOut":
-      writer.bytes(new Uint8Array(0));
-      break;
-    default:
-      writer.bytes(envelope.request);
-  }
-  for (const link of skippedOf(envelope)) {
-    writer.uint32(tag(FIELD_SKIPPED, LENGTH_DELIMITED)).fork();
-    writer.uint32(tag(1, LENGTH_DELIMITED)).string(link.name);
-    writer.uint32(tag(2, LENGTH_DELIMITED)).string(link.reason).ldelim();
-  }
-  return writer.finish();
+  return tags;
 }
 
 export function skippedOf(envelope: Envelope): readonly SkippedLink[] {
   if ("state" in envelope) return envelope.state.skipped;
   return "skipped" in envelope ? envelope.skipped : [];
-}
-
-function encodeSnapshot(state: NamespaceState): Uint8Array {
-  return protobuf.Writer.create()
-    .uint32(tag(1, LENGTH_DELIMITED)).bytes(state.interfacesList)
-    .uint32(tag(2, LENGTH_DELIMITED)).bytes(state.routesList)
-    .uint32(tag(3, LENGTH_DELIMITED)).bytes(state.neighboursList)
-    .finish();
 }
 
 export interface SnapshotJson {
