@@ -13,8 +13,6 @@ export interface NamespaceStatus {
   detail: string;
 }
 
-const STATE_NUMBERS: Record<NamespaceState, number> = { starting: 0, streaming: 1, failed: 2, deleted: 3 };
-
 /** Go's protojson of one NamespaceStatus: enum values by name, empty strings left out. */
 function statusJson(status: NamespaceStatus): Record<string, string> {
   const json: Record<string, string> = { name: status.name, state: status.state.toUpperCase() };
@@ -22,8 +20,9 @@ function statusJson(status: NamespaceStatus): Record<string, string> {
   return json;
 }
 
+/** The state by its enum name: protobufjs' fromObject gives it the .proto's number. */
 function statusMessage(status: NamespaceStatus) {
-  return { name: status.name, state: STATE_NUMBERS[status.state], detail: status.detail };
+  return { name: status.name, state: status.state.toUpperCase(), detail: status.detail };
 }
 
 /** An envelope made of plain values: protobufjs encodes it once, on first use. */

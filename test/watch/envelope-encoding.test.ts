@@ -8,9 +8,10 @@ import { describe, it } from "node:test";
 import type protobuf from "protobufjs";
 import { packageFile } from "../../host/paths.ts";
 import { encode, parseProtos, PROTO_FILES, schemaRoot, type ARPNeighbor, type Interface, type Route } from "../../host/schema.ts";
-import { decodeEnvelope, encodeEnvelope, envelopeEncoder, type Envelope } from "../../host/watch/envelope.ts";
+import { decodeEnvelope, encodeEnvelope, envelopeEncoder, envelopeToJson, type Envelope } from "../../host/watch/envelope.ts";
 import { explanationMessage } from "../../host/watch/explanation.ts";
 import type { NamespaceState } from "../../host/watch/state.ts";
+import { statusFrame } from "../../host/node/status-frames.ts";
 import type { Explanation } from "../../host/explain/explain.ts";
 
 const iface: Interface = {
@@ -74,8 +75,18 @@ describe("envelope encoding", () => {
       const frame = encodeEnvelope(envelope);
       assert.deepEqual([...frame], [...envelopeType.encode(message).finish()]);
       assert.equal(decodeEnvelope(frame).kind, envelope.kind);
+      // The JSON form's keys are the reflected fields' names, as Go's protojson prints them.
+      for (const key of Object.keys(envelopeToJson(envelope))) assert.ok(key in envelopeType.fields, key);
     });
   }
+
+  it("writes a namespace's state as the .proto's enum value of that name", () => {
+    for (const state of ["starting", "streaming", "failed", "deleted"] as const) {
+      const frame = statusFrame(3n, { name: "pod1", state, detail: "" }).binary();
+      const message = envelopeType.toObject(envelopeType.decode(frame), { enums: String, defaults: true }) as { namespaceStatus: { state: string } };
+      assert.equal(message.namespaceStatus.state, state.toUpperCase());
+    }
+  });
 
   it("follows the .proto's numbers: renumbered fields renumber the frame, whose content stays", () => {
     const renumbered = renumberedSchema();
