@@ -1,36 +1,21 @@
-// Linux errno names by number (asm-generic, shared by x86-64 and aarch64), so errors can
-// say "ENOENT" in both runtimes without asking either one for its own table.
+// errno numbers and names as the runtime has them (Node and Deno both give
+// os.constants.errno, with Linux's numbers here), so errors say "ENOENT" without a table
+// of our own.
+import { constants } from "node:os";
 
-const NAMES = (
-  "- EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES " +
-  "EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY " +
-  "ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK " +
-  "ENOSYS ENOTEMPTY ELOOP - ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH " +
-  "ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT - EBFONT ENOSTR ENODATA ETIME " +
-  "ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG " +
-  "EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ " +
-  "ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT " +
-  "EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE " +
-  "EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN " +
-  "ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY " +
-  "EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE " +
-  "ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL " +
-  "EHWPOISON"
-).split(" ");
+export const Errno = constants.errno;
 
-export const Errno = {
-  EPERM: 1,
-  ENOENT: 2,
-  EINTR: 4,
-  EAGAIN: 11,
-  EACCES: 13,
-  EBUSY: 16,
-  EINVAL: 22,
-  ENOBUFS: 105,
-} as const;
+let names: Map<number, string> | undefined;
 
-/** "ENOENT" for 2; "errno 999" for numbers this table does not know. */
+/** "ENOENT" for 2, "ENOTSUP" for 95 (as Node names it); "errno 999" for numbers the runtime does not name. */
 export function errnoName(errno: number): string {
-  const name = NAMES[errno];
-  return name && name !== "-" ? name : `errno ${errno}`;
+  names ??= firstNames();
+  return names.get(errno) ?? `errno ${errno}`;
+}
+
+/** Where two names share a number (EAGAIN/EWOULDBLOCK, ENOTSUP/EOPNOTSUPP), the first listed. */
+function firstNames(): Map<number, string> {
+  const byNumber = new Map<number, string>();
+  for (const [name, errno] of Object.entries(Errno)) if (!byNumber.has(errno)) byNumber.set(errno, name);
+  return byNumber;
 }
