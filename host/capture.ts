@@ -2,6 +2,7 @@
 // the four dumps as hex (whole nlmsghdr + payload); `pciPaths`, `ccwDevices` and `hints` are what a
 // hypervisor and the scan's probes would add. Fixture files are valid captures, and
 // `katanet capture` writes this shape.
+import { Buffer } from "node:buffer";
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { encodeCcwDevices, encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
 import { EXIT_BAD_INPUT } from "./exit-codes.ts";
@@ -105,21 +106,16 @@ function wholeMessage(bytes: Uint8Array, name: string): Uint8Array {
 
 export function decodeHex(hex: string, where: string): Uint8Array {
   if (hex.length % 2 !== 0) throw new CaptureFormatError(`${where}: odd number of hex digits (${hex.length})`);
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) {
-    const value = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-    if (!/^[0-9a-fA-F]{2}$/.test(hex.slice(2 * i, 2 * i + 2))) {
-      throw new CaptureFormatError(`${where}: "${hex.slice(2 * i, 2 * i + 2)}" at character ${2 * i} is not hex`);
-    }
-    bytes[i] = value;
+  const bad = hex.search(/[^0-9a-fA-F]/);
+  if (bad >= 0) {
+    const pair = bad - (bad % 2);
+    throw new CaptureFormatError(`${where}: "${hex.slice(pair, pair + 2)}" at character ${pair} is not hex`);
   }
-  return bytes;
+  return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
 export function encodeHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

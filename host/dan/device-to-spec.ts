@@ -4,6 +4,8 @@
 // neighbour MACs fail the whole file; gateways, sources and neighbour IPs go through
 // net.ParseIP and silently become nil when they do not parse.
 
+import { Buffer } from "node:buffer";
+import { macText } from "../attach/mac.ts";
 import { GoParseError, parseAddr, parseCIDR, parseIP, parseMAC, type GoIPNet } from "../text/goparse.ts";
 import type { DanDevice } from "./dan-config.ts";
 import type { EndpointSpec, GoIPNetSpec, GoIPSpec } from "./endpoint-spec.ts";
@@ -20,7 +22,7 @@ export function danDeviceToSpec(device: DanDevice): EndpointSpec {
   return {
     name: device.name,
     type: "", // set once the device type is known to be one Kata supports
-    hwAddr: formatMAC(mac),
+    hwAddr: macText(mac), // net.HardwareAddr.String()
     pciPath: "",
     iface: { name: device.name, mtu: goInt(iface.mtu), rawFlags: 0, hardwareAddrHex: toHex(mac), flags: Number(iface.flags) },
     addrs: (iface.ipAddresses ?? []).map((text) => {
@@ -75,10 +77,7 @@ function isIPv4(ip: Uint8Array): boolean {
   return ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff;
 }
 
-const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-
-/** net.HardwareAddr.String() */
-const formatMAC = (mac: Uint8Array): string => Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join(":");
+const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 
 const ipSpec = (ip: Uint8Array | null): GoIPSpec | null => (ip === null ? null : { hex: toHex(ip) });
 

@@ -6,7 +6,7 @@
 
 import { Buffer } from "node:buffer";
 import { chmodSync } from "node:fs";
-import type { IncomingMessage, Server as HttpServer } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
@@ -248,7 +248,7 @@ function listenOnce(http: HttpServer, target: ListenTarget): Promise<void> {
 function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   const body = `${reason}\n`;
   const lines = [
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}`,
     "Connection: close",
     "Content-Type: text/plain; charset=utf-8",
     `Content-Length: ${Buffer.byteLength(body)}`,
@@ -256,8 +256,6 @@ function refuse(socket: Duplex, status: number, reason: string, headers: Record<
   ];
   socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
 }
-
-const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" };
 
 function addressOf(address: AddressInfo | string | null, target: ListenTarget, secure: boolean): string {
   if (target.kind === "unix") return `unix:${target.path}`;

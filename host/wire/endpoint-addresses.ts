@@ -3,6 +3,7 @@
 // form structs.json gives, which can also express what no text can, such as a 5-byte IP),
 // or both; text and hex that name different addresses are an error. Every error names the
 // field ("routes[1].gw.hex") so the user finds it in their file.
+import { Buffer } from "node:buffer";
 import { cidrMask, GoParseError, parseAddr, parseCIDR, parseIP } from "../text/goparse.ts";
 
 export interface IPNetBytes {
@@ -93,9 +94,7 @@ export function hexBytes(hex: unknown, field: string): Uint8Array {
   if (typeof hex !== "string" || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
     throw new AddressFieldError(field, `must be an even-length hex string, got ${JSON.stringify(hex)}`);
   }
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
+  return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
 const V4_IN_V6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
