@@ -6,7 +6,7 @@
 // for scanned links and hand-described endpoints alike.
 import { lastError, TextBuffer } from "../errors";
 import { endpoints, E_CCW, E_NAME, hints, H_KIND, H_NAME, H_VALUE, inputBase, NONE } from "../model";
-import { KATANET_CCW_DEVICE } from "../input/records";
+import { KATANET_CCW_DEVICE } from "../input/record-types";
 import { out } from "../proto/writer";
 import { bytesEqual } from "../text/compare";
 import { hexDigit, hexGroupAt } from "../text/digits";

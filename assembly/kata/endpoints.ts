@@ -8,7 +8,7 @@ import {
   L_TUN_MODE, L_TYPE, NONE,
 } from "../model";
 import { IFF_LOOPBACK } from "../netlink/constants";
-import { KATANET_BUS_INFO, KATANET_PCI_PATH, KATANET_VHOST_USER } from "../input/records";
+import { KATANET_BUS_INFO, KATANET_PCI_PATH, KATANET_VHOST_USER } from "../input/record-types";
 import { bytesEqual, bytesEqualAscii, compareBytes } from "../text/compare";
 import { Table } from "../memory/table";
 import { hashBytes, hashInteger, RowIndex } from "../memory/row-index";

@@ -15,6 +15,11 @@ import { writeSignedDecimal } from "../text/digits";
 import { writeMAC } from "../text/mac";
 import { endpointTypeText, rejections, skipped, S_LINK, S_REASON, S_TEXT, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES } from "./endpoints";
 
+// The first field of a line, a character: exported so the host reads lines by the core's own tags.
+export const REPORT_ENDPOINT = 0x45; // "E"
+export const REPORT_SKIPPED = 0x53; // "S"
+export const REPORT_NO_PAIR = 0x2d; // "-", the pair index of an endpoint without one
+
 export function writeReport(outPtr: usize, capacity: i32): i32 {
   const needed = reportBound();
   if (needed > capacity) {
@@ -54,7 +59,8 @@ export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
 }
 
 function writeEndpointLine(row: i32): void {
-  ascii("E\t");
+  out.byte(REPORT_ENDPOINT);
+  out.byte(9);
   writeField(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
   out.byte(9);
   const typeLength = endpoints.get(row, E_TYPE + 1);
@@ -62,7 +68,7 @@ function writeEndpointLine(row: i32): void {
   else writeField(inputBase + <usize>endpoints.get(row, E_TYPE), typeLength);
   out.byte(9);
   const pair = pairIndex(row);
-  if (pair < 0) out.byte(45);
+  if (pair < 0) out.byte(REPORT_NO_PAIR);
   else writeSignedDecimal(pair);
   out.byte(9);
   const hw = inputBase + <usize>endpoints.get(row, E_HW);
@@ -74,7 +80,8 @@ function writeEndpointLine(row: i32): void {
 
 function writeSkippedLine(row: i32): void {
   const link = skipped.get(row, S_LINK);
-  ascii("S\t");
+  out.byte(REPORT_SKIPPED);
+  out.byte(9);
   writeField(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME + 1));
   out.byte(9);
   const reason = skipped.get(row, S_REASON);

@@ -18,6 +18,12 @@ export const SECTION_NEIGHBOURS_SEED = 2;
 export const SECTION_NEIGHBOURS_PRESEED_GATEWAY = 3;
 const SECTIONS = 4;
 
+/** The neighbour rule a neighbour section lists under; -1 for any other section. */
+export function neighbourRuleOf(section: i32): i32 {
+  if (section == SECTION_NEIGHBOURS_SEED) return RULE_SEED;
+  return section == SECTION_NEIGHBOURS_PRESEED_GATEWAY ? RULE_PRESEED_GATEWAY : -1;
+}
+
 const NOT_STARTED: i32 = -2; // the item cursor before an endpoint's chain is entered
 
 const cursorEndpoint = new StaticArray<i32>(SECTIONS);
@@ -37,7 +43,7 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
   const limit = outPtr + <usize>capacity;
   if (section == SECTION_INTERFACES) return emitInterfaces(outPtr, limit);
   const isRoutes = section == SECTION_ROUTES;
-  const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
+  const rule = neighbourRuleOf(section);
   let pos = outPtr;
   const table = isRoutes ? routes : neighs;
   const firstRow = table.rowAt(0);
@@ -103,7 +109,7 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
 export function listLength(section: i32): f64 {
   if (section <= SECTION_INTERFACES || section >= SECTIONS) return -1;
   const isRoutes = section == SECTION_ROUTES;
-  const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
+  const rule = neighbourRuleOf(section);
   let length: f64 = 0;
   const table = isRoutes ? routes : neighs;
   const firstRow = table.rowAt(0);
