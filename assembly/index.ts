@@ -7,7 +7,9 @@
 // host reads them from the instance (host/core-abi.ts) and keeps no copy.
 import { ByteRegion } from "./memory/bytes";
 import { ERR_USAGE, lastError } from "./errors";
-import { addrs, endpoints, E_NAME, E_PCI, inputBase, links, neighs, rebaseModel, routes, startModel } from "./model";
+import {
+  addrs, endpoints, E_NAME, E_NAME_LENGTH, E_PCI, E_PCI_LENGTH, inputBase, links, neighs, rebaseModel, routes, startModel,
+} from "./model";
 import {
   AF_INET6, NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
 } from "./netlink/constants";
@@ -171,11 +173,11 @@ export function linkSummary(outPtr: usize, capacity: i32): i32 {
 
 function checkPciPaths(): bool {
   for (let row = 0; row < endpoints.rows; row++) {
-    const length = endpoints.get(row, E_PCI + 1);
+    const length = endpoints.get(row, E_PCI_LENGTH);
     if (length <= 0) continue;
     const offset = endpoints.get(row, E_PCI);
     const name = inputBase + <usize>endpoints.get(row, E_NAME);
-    if (!checkPciPath(inputBase + <usize>offset, length, name, endpoints.get(row, E_NAME + 1), offset)) return false;
+    if (!checkPciPath(inputBase + <usize>offset, length, name, endpoints.get(row, E_NAME_LENGTH), offset)) return false;
   }
   return true;
 }

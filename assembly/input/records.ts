@@ -3,10 +3,12 @@
 // DAN). Payloads are plain attribute streams; an absent attribute is Go's nil.
 import { lastError } from "../errors";
 import {
-  addrs, append, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, C_ADDR_HEAD, C_NEIGH_HEAD,
-  C_ROUTE_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PAIR, E_PCI, E_RAW_FLAGS,
-  E_TYPE, hints, H_KIND, H_NAME, H_VALUE, nameChain, neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST,
-  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SRC, setRouteFamily, setRouteScope,
+  addrs, appendAddress, appendNeighbour, appendRoute, A_IP, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains,
+  C_ADDR_COUNT, endpoints, E_HW, E_HW_LENGTH, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_NAME_LENGTH, E_PCI,
+  E_PCI_LENGTH, E_RAW_FLAGS, E_TYPE, E_TYPE_LENGTH, hints, H_KIND, H_NAME, H_NAME_LENGTH, H_VALUE, H_VALUE_LENGTH, nameChain,
+  neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_IP_LENGTH, N_LLADDR, N_LLADDR_LENGTH, N_STATE, routes, R_DST, R_DST_LENGTH,
+  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW, R_GW_LENGTH, R_MTU, R_PROTOCOL, R_SRC, R_SRC_LENGTH,
+  setRouteFamily, setRouteScope,
 } from "../model";
 import { Table } from "../memory/table";
 import { MASK_BYTES, MASK_NIL } from "../text/ip";
@@ -28,11 +30,11 @@ const inner = new AttributeReader();
 export function decodeHint(message: usize, base: usize): void {
   const row = hints.add();
   hints.set(row, H_KIND, messageType(message));
-  hints.set(row, H_VALUE + 1, 0);
+  hints.set(row, H_VALUE_LENGTH, 0);
   fields.reset(messagePayload(message), messagePayload(message) + <usize>messagePayloadLength(message), base, true);
   while (fields.next()) {
-    if (fields.type == RECORD_HINT_NAME) setBytes(hints, row, H_NAME, fields);
-    else if (fields.type == RECORD_HINT_VALUE) setBytes(hints, row, H_VALUE, fields);
+    if (fields.type == RECORD_HINT_NAME) setBytes(hints, row, H_NAME, H_NAME_LENGTH, fields);
+    else if (fields.type == RECORD_HINT_VALUE) setBytes(hints, row, H_VALUE, H_VALUE_LENGTH, fields);
   }
 }
 
@@ -43,17 +45,17 @@ export function decodeEndpointSpec(message: usize, base: usize): i32 {
   const key = -1 - row;
   const chain = chainFor(key);
   endpoints.set(row, E_KEY, key);
-  endpoints.set(row, E_TYPE + 1, 0);
+  endpoints.set(row, E_TYPE_LENGTH, 0);
   endpoints.set(row, E_HW_IS_TEXT, 1);
-  endpoints.set(row, E_PCI + 1, NONE);
+  endpoints.set(row, E_PCI_LENGTH, NONE);
   setPairIndex(row, NONE);
   fields.reset(messagePayload(message), messagePayload(message) + <usize>messagePayloadLength(message), base, true);
   while (fields.next()) {
     switch (fields.type) {
-      case RECORD_ENDPOINT_NAME: setBytes(endpoints, row, E_NAME, fields); break;
-      case RECORD_ENDPOINT_TYPE: setBytes(endpoints, row, E_TYPE, fields); break;
-      case RECORD_ENDPOINT_HWADDR: setBytes(endpoints, row, E_HW, fields); break;
-      case RECORD_ENDPOINT_PCI_PATH: setBytes(endpoints, row, E_PCI, fields); break;
+      case RECORD_ENDPOINT_NAME: setBytes(endpoints, row, E_NAME, E_NAME_LENGTH, fields); break;
+      case RECORD_ENDPOINT_TYPE: setBytes(endpoints, row, E_TYPE, E_TYPE_LENGTH, fields); break;
+      case RECORD_ENDPOINT_HWADDR: setBytes(endpoints, row, E_HW, E_HW_LENGTH, fields); break;
+      case RECORD_ENDPOINT_PCI_PATH: setBytes(endpoints, row, E_PCI, E_PCI_LENGTH, fields); break;
       case RECORD_ENDPOINT_MTU:
         endpoints.set(row, E_MTU_LOW, <i32>fields.u32("endpoint MTU"));
         if (fields.length >= 8) endpoints.set(row, E_MTU_HIGH, load<i32>(fields.value + 4));
@@ -64,34 +66,34 @@ export function decodeEndpointSpec(message: usize, base: usize): i32 {
       case RECORD_ENDPOINT_NEIGH: decodeNeigh(chain, base); break;
     }
   }
-  nameChain(key, endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
+  nameChain(key, endpoints.get(row, E_NAME), endpoints.get(row, E_NAME_LENGTH));
   return chain;
 }
 
 function decodeAddr(chain: i32, base: usize): void {
   const row = addrs.add();
-  addrs.set(row, A_IP + 1, NONE);
+  addrs.set(row, A_IP_LENGTH, NONE);
   addrs.set(row, A_MASK_KIND, MASK_NIL);
   item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
-    if (item.type == RECORD_IPNET_IP) setBytes(addrs, row, A_IP, item);
-    else if (item.type == RECORD_IPNET_MASK) setMask(addrs, row, A_MASK_KIND, item, base);
+    if (item.type == RECORD_IPNET_IP) setBytes(addrs, row, A_IP, A_IP_LENGTH, item);
+    else if (item.type == RECORD_IPNET_MASK) setMask(addrs, row, A_MASK_KIND, A_MASK_A, A_MASK_B, item);
   }
-  append(chain, C_ADDR_HEAD, addrs, row);
+  appendAddress(chain, row);
   chains.set(chain, C_ADDR_COUNT, chains.get(chain, C_ADDR_COUNT) + 1);
 }
 
 function decodeRoute(chain: i32, base: usize): void {
   const row = routes.add();
-  routes.set(row, R_DST + 1, NONE);
-  routes.set(row, R_GW + 1, NONE);
-  routes.set(row, R_SRC + 1, NONE);
+  routes.set(row, R_DST_LENGTH, NONE);
+  routes.set(row, R_GW_LENGTH, NONE);
+  routes.set(row, R_SRC_LENGTH, NONE);
   item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
     switch (item.type) {
       case RECORD_ROUTE_DST: decodeDestination(row, base); break;
-      case RECORD_ROUTE_GW: setBytes(routes, row, R_GW, item); break;
-      case RECORD_ROUTE_SRC: setBytes(routes, row, R_SRC, item); break;
+      case RECORD_ROUTE_GW: setBytes(routes, row, R_GW, R_GW_LENGTH, item); break;
+      case RECORD_ROUTE_SRC: setBytes(routes, row, R_SRC, R_SRC_LENGTH, item); break;
       // netlink.Scope is a uint8: wider values are cut (setRouteScope), the one place they enter.
       case RECORD_ROUTE_SCOPE: setRouteScope(row, item.u32("route scope")); break;
       case RECORD_ROUTE_FAMILY: setRouteFamily(row, item.u32("route family")); break;
@@ -100,47 +102,47 @@ function decodeRoute(chain: i32, base: usize): void {
       case RECORD_ROUTE_PROTOCOL: routes.set(row, R_PROTOCOL, <i32>item.u32("route protocol")); break;
     }
   }
-  append(chain, C_ROUTE_HEAD, routes, row);
+  appendRoute(chain, row);
 }
 
 function decodeDestination(row: i32, base: usize): void {
   // A destination that is present but has no IP is a non-nil IPNet with a nil IP.
   routes.set(row, R_DST, 0);
-  routes.set(row, R_DST + 1, 0);
+  routes.set(row, R_DST_LENGTH, 0);
   routes.set(row, R_DST_MASK_KIND, MASK_NIL);
   inner.reset(item.value, item.value + <usize>item.length, base, true);
   while (inner.next()) {
-    if (inner.type == RECORD_IPNET_IP) setBytes(routes, row, R_DST, inner);
-    else if (inner.type == RECORD_IPNET_MASK) setMask(routes, row, R_DST_MASK_KIND, inner, base);
+    if (inner.type == RECORD_IPNET_IP) setBytes(routes, row, R_DST, R_DST_LENGTH, inner);
+    else if (inner.type == RECORD_IPNET_MASK) setMask(routes, row, R_DST_MASK_KIND, R_DST_MASK_A, R_DST_MASK_B, inner);
   }
 }
 
 function decodeNeigh(chain: i32, base: usize): void {
   const row = neighs.add();
-  neighs.set(row, N_IP + 1, NONE);
-  neighs.set(row, N_LLADDR + 1, NONE);
+  neighs.set(row, N_IP_LENGTH, NONE);
+  neighs.set(row, N_LLADDR_LENGTH, NONE);
   item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
     switch (item.type) {
-      case RECORD_NEIGH_IP: setBytes(neighs, row, N_IP, item); break;
-      case RECORD_NEIGH_LLADDR: setBytes(neighs, row, N_LLADDR, item); break;
+      case RECORD_NEIGH_IP: setBytes(neighs, row, N_IP, N_IP_LENGTH, item); break;
+      case RECORD_NEIGH_LLADDR: setBytes(neighs, row, N_LLADDR, N_LLADDR_LENGTH, item); break;
       case RECORD_NEIGH_STATE: neighs.set(row, N_STATE, <i32>item.u32("neighbour state")); break;
       case RECORD_NEIGH_FLAGS: neighs.set(row, N_FLAGS, <i32>item.u32("neighbour flags")); break;
     }
   }
-  append(chain, C_NEIGH_HEAD, neighs, row);
+  appendNeighbour(chain, row);
 }
 
-function setBytes(table: Table, row: i32, field: i32, reader: AttributeReader): void {
-  table.set(row, field, reader.offsetOfValue());
-  table.set(row, field + 1, reader.length);
+function setBytes(table: Table, row: i32, offsetField: i32, lengthField: i32, reader: AttributeReader): void {
+  table.set(row, offsetField, reader.offsetOfValue());
+  table.set(row, lengthField, reader.length);
 }
 
 /** Raw mask bytes: a MASK_BYTES mask keeps its absolute pointer, read by text/ip.ts. */
-function setMask(table: Table, row: i32, kindField: i32, reader: AttributeReader, base: usize): void {
+function setMask(table: Table, row: i32, kindField: i32, pointerField: i32, lengthField: i32, reader: AttributeReader): void {
   table.set(row, kindField, MASK_BYTES);
-  table.set(row, kindField + 1, <i32>reader.value);
-  table.set(row, kindField + 2, reader.length);
+  table.set(row, pointerField, <i32>reader.value);
+  table.set(row, lengthField, reader.length);
 }
 
 export function isHintType(type: u16): bool {

@@ -5,7 +5,10 @@
 // subsystem, always 0 seen from the guest. The ids come as hints keyed by interface name,
 // for scanned links and hand-described endpoints alike.
 import { lastError, TextBuffer } from "../errors";
-import { endpoints, E_CCW, E_NAME, hints, H_KIND, H_NAME, H_VALUE, inputBase, NONE } from "../model";
+import {
+  endpoints, E_CCW, E_CCW_LENGTH, E_NAME, E_NAME_LENGTH, hints, H_KIND, H_NAME, H_NAME_LENGTH, H_VALUE, H_VALUE_LENGTH,
+  inputBase, NONE,
+} from "../model";
 import { KATANET_CCW_DEVICE } from "../input/record-types";
 import { out } from "../proto/writer";
 import { bytesEqual } from "../text/compare";
@@ -31,11 +34,11 @@ let devnoStart: i32 = 0;
 export function resolveCcwDevices(): bool {
   for (let row = 0; row < endpoints.rows; row++) {
     const name = inputBase + <usize>endpoints.get(row, E_NAME);
-    const nameLength = endpoints.get(row, E_NAME + 1);
+    const nameLength = endpoints.get(row, E_NAME_LENGTH);
     const hint = findByName(name, nameLength);
     endpoints.set(row, E_CCW, hint == NONE ? 0 : hints.get(hint, H_VALUE));
-    endpoints.set(row, E_CCW + 1, hint == NONE ? NONE : hints.get(hint, H_VALUE + 1));
-    if (hint != NONE && !checkCcwDevice(hints.get(hint, H_VALUE), hints.get(hint, H_VALUE + 1), name, nameLength)) return false;
+    endpoints.set(row, E_CCW_LENGTH, hint == NONE ? NONE : hints.get(hint, H_VALUE_LENGTH));
+    if (hint != NONE && !checkCcwDevice(hints.get(hint, H_VALUE), hints.get(hint, H_VALUE_LENGTH), name, nameLength)) return false;
   }
   return true;
 }
@@ -43,7 +46,7 @@ export function resolveCcwDevices(): bool {
 function findByName(name: usize, length: i32): i32 {
   for (let row = 0; row < hints.rows; row++) {
     if (hints.get(row, H_KIND) != KATANET_CCW_DEVICE) continue;
-    if (bytesEqual(inputBase + <usize>hints.get(row, H_NAME), hints.get(row, H_NAME + 1), name, length)) return row;
+    if (bytesEqual(inputBase + <usize>hints.get(row, H_NAME), hints.get(row, H_NAME_LENGTH), name, length)) return row;
   }
   return NONE;
 }
@@ -69,7 +72,7 @@ function checkCcwDevice(offset: i32, length: i32, name: usize, nameLength: i32):
 
 /** Writes an endpoint's checked CCW device as String() does; nothing when it has none. */
 export function writeCcwDevice(endpoint: i32): void {
-  const length = endpoints.get(endpoint, E_CCW + 1);
+  const length = endpoints.get(endpoint, E_CCW_LENGTH);
   if (length <= 0) return;
   const parsed = parse(inputBase + <usize>endpoints.get(endpoint, E_CCW), length);
   out.byte(48);

@@ -10,9 +10,10 @@
 // element (Interface, IPAddress, Route, ARPNeighbor).
 import { ERR_OUTPUT_TOO_SMALL, lastError } from "../errors";
 import {
-  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_NAME,
-  E_RAW_FLAGS, findChain, inputBase, links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME, L_TYPE, neighs, NONE, N_STATE,
-  routeDecoded, routes, ROUTE_KEPT, R_DST, R_FAMILY_V6, R_GW, R_SCOPE,
+  addrs, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_DEVICE_LENGTH, C_NEIGH_HEAD,
+  C_ROUTE_HEAD, endpoints, E_NAME, E_NAME_LENGTH, E_RAW_FLAGS, findChain, inputBase, links, L_FLAGS, L_INDEX, L_MAC,
+  L_MAC_LENGTH, L_MTU, L_NAME, L_NAME_LENGTH, L_TYPE, L_TYPE_LENGTH, neighs, NONE, N_STATE, routeDecoded, routes, ROUTE_KEPT,
+  R_DST, R_DST_LENGTH, R_FAMILY_V6, R_GW, R_GW_LENGTH, R_SCOPE,
 } from "../model";
 import { fieldAt } from "../memory/table";
 import { IFF_NOARP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants";
@@ -25,7 +26,10 @@ import {
   addressVerdict, elementBound, interfaceBound, ipTextBound, neighbourVerdict, routeVerdict, writeAddressField, writeElementAt,
   writeInterface,
 } from "./convert";
-import { linkTypeText, rejections, skipped, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES, SKIP_REJECTED, S_LINK, S_REASON, S_TEXT } from "./endpoints";
+import {
+  linkTypeText, rejections, skipped, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES, SKIP_REJECTED, S_LINK, S_REASON,
+  S_TEXT, S_TEXT_LENGTH,
+} from "./endpoints";
 import {
   ADDRESS_LINK_DROPPED, CHANGED_FAMILY_V6, CHANGED_MASK, CHANGED_RAW_FLAGS, LINK_ALREADY_ADDED, LINK_LOOPBACK, LINK_NO_ADDRESS,
   LINK_PAIR_INDEX, LINK_UNSUPPORTED, NEIGH_OTHER_DEVICE, ROUTE_OTHER_DEVICE, SENT, UNCHANGED,
@@ -136,11 +140,11 @@ function explainLink(link: i32): bool {
     return explainEndpointLink(chainEndpoint[chain]);
   }
   const name = inputBase + <usize>links.get(link, L_NAME);
-  const nameLength = links.get(link, L_NAME + 1);
+  const nameLength = links.get(link, L_NAME_LENGTH);
   const reason = skipped.get(skip, S_REASON);
   const rejected = reason >= SKIP_REJECTED;
-  const textLength = rejected ? skipped.get(skip, S_TEXT + 1) : 0;
-  const bound = 24 + 3 * nameLength + textLength + 3 * max(0, links.get(link, L_MAC + 1)) + 112;
+  const textLength = rejected ? skipped.get(skip, S_TEXT_LENGTH) : 0;
+  const bound = 24 + 3 * nameLength + textLength + 3 * max(0, links.get(link, L_MAC_LENGTH)) + 112;
   if (!startItem(EXPLAIN_LINK, skipReason(reason), UNCHANGED, links.get(link, L_FLAGS), name, nameLength, bound)) return false;
   text(rejected ? rejections.ptr + <usize>skipped.get(skip, S_TEXT) : 0, textLength);
   const element = startElement();
@@ -158,7 +162,7 @@ function skipReason(reason: i32): u8 {
 
 function explainEndpointLink(endpoint: i32): bool {
   const name = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-  const nameLength = endpoints.get(endpoint, E_NAME + 1);
+  const nameLength = endpoints.get(endpoint, E_NAME_LENGTH);
   const flags = endpoints.get(endpoint, E_RAW_FLAGS);
   const change = <u32>flags & ~IFF_NOARP ? CHANGED_RAW_FLAGS : UNCHANGED;
   if (!startItem(EXPLAIN_LINK, SENT, change, flags, name, nameLength, 24 + nameLength + interfaceBound(endpoint))) return false;
@@ -175,7 +179,7 @@ function explainAddress(addr: i32): bool {
   const kind = addrs.get(addr, A_MASK_KIND);
   const oddMask = kind == MASK_NIL || (kind == MASK_BYTES && simpleMaskLength(<usize>addrs.get(addr, A_MASK_A), addrs.get(addr, A_MASK_B)) < 0);
   const nameLength = deviceLength(chain);
-  const bound = 24 + nameLength + 40 + ipTextBound(addrs.get(addr, A_IP + 1));
+  const bound = 24 + nameLength + 40 + ipTextBound(addrs.get(addr, A_IP_LENGTH));
   if (!startItem(EXPLAIN_ADDRESS, reason, oddMask ? CHANGED_MASK : UNCHANGED, 0, device(chain), nameLength, bound)) return false;
   text(0, 0);
   const element = startElement();
@@ -220,8 +224,8 @@ function writeListItem(kind: u8, reason: u8, change: u8, detail: i32, row: usize
 /** A route sent as v6 while its addresses are IPv4: a DAN route without a gateway is. */
 function routeChange(row: usize): u8 {
   if (!(fieldAt(row, R_SCOPE) & R_FAMILY_V6)) return UNCHANGED;
-  const dstLength = fieldAt(row, R_DST + 1);
-  const gwLength = fieldAt(row, R_GW + 1);
+  const dstLength = fieldAt(row, R_DST_LENGTH);
+  const gwLength = fieldAt(row, R_GW_LENGTH);
   const v4 =
     (dstLength > 0 && isIPv4(inputBase + <usize>fieldAt(row, R_DST), dstLength)) ||
     (gwLength > 0 && isIPv4(inputBase + <usize>fieldAt(row, R_GW), gwLength));
@@ -240,17 +244,17 @@ function explainNeighbour(neigh: i32, rule: i32): bool {
 function writeLinkObject(link: i32): void {
   const element = out.open(1);
   const name = inputBase + <usize>links.get(link, L_NAME);
-  const nameLength = links.get(link, L_NAME + 1);
+  const nameLength = links.get(link, L_NAME_LENGTH);
   out.stringField(1, name, nameLength);
   out.stringField(2, name, nameLength);
   out.uintField(4, <u64>(<u32>links.get(link, L_MTU)));
-  const macLength = links.get(link, L_MAC + 1);
+  const macLength = links.get(link, L_MAC_LENGTH);
   if (macLength > 0) {
     const field = out.open(5);
     writeMAC(inputBase + <usize>links.get(link, L_MAC), macLength);
     out.close(field);
   }
-  const typeLength = links.get(link, L_TYPE + 1);
+  const typeLength = links.get(link, L_TYPE_LENGTH);
   if (typeLength == NONE) {
     const type = linkTypeText(links.get(link, L_TYPE));
     const field = out.open(7);
@@ -270,7 +274,7 @@ function writeLinkObject(link: i32): void {
 }
 
 @inline function deviceLength(chain: i32): i32 {
-  return chain == NONE ? 0 : max(0, chains.get(chain, C_DEVICE + 1));
+  return chain == NONE ? 0 : max(0, chains.get(chain, C_DEVICE_LENGTH));
 }
 
 function startItem(kind: u8, reason: u8, change: u8, detail: i32, name: usize, nameLength: i32, bound: i32): bool {

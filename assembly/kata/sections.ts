@@ -3,7 +3,8 @@
 // per section remembers where the next call goes on.
 import { ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "../errors";
 import {
-  chains, C_NEIGH_HEAD, C_NEIGH_RUN, C_ROUTE_HEAD, C_ROUTE_RUN, endpoints, E_NAME, inputBase, neighs, NONE, NO_RUN, prepared, routes,
+  chains, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_RUN_END, C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_RUN_END, endpoints, E_NAME,
+  E_NAME_LENGTH, inputBase, neighs, NONE, NO_RUN, prepared, routes,
 } from "../model";
 import { fieldAt } from "../memory/table";
 import { out, writtenFieldSize } from "../proto/writer";
@@ -61,7 +62,7 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
     }
     const usePrepared = preparedForEndpoint(endpoint);
     const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-    const deviceLength = endpoints.get(endpoint, E_NAME + 1);
+    const deviceLength = endpoints.get(endpoint, E_NAME_LENGTH);
     // Prepared elements that lie one after another in the log (a link's routes in dump
     // order, mostly) are copied in one go: `pending` bytes from `from`, not yet at `pos`.
     const log = prepared.at(0);
@@ -121,7 +122,7 @@ export function listLength(section: i32): f64 {
     }
     const usePrepared = preparedForEndpoint(endpoint);
     const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-    const deviceLength = endpoints.get(endpoint, E_NAME + 1);
+    const deviceLength = endpoints.get(endpoint, E_NAME_LENGTH);
     for (let item = firstItem(endpoint, isRoutes); item != NONE; ) {
       const row = firstRow + <usize>item * rowBytes;
       if (isListed(endpoint, row, isRoutes, rule)) {
@@ -146,12 +147,12 @@ let runLength: usize = 0;
 function findRun(endpoint: i32, section: i32): bool {
   if (section == SECTION_NEIGHBOURS_PRESEED_GATEWAY || !preparedForEndpoint(endpoint)) return false;
   const chain = chainOf(endpoint);
-  const field = section == SECTION_ROUTES ? C_ROUTE_RUN : C_NEIGH_RUN;
-  const start = chains.get(chain, field);
+  const isRoutes = section == SECTION_ROUTES;
+  const start = chains.get(chain, isRoutes ? C_ROUTE_RUN : C_NEIGH_RUN);
   if (start == NO_RUN) return false;
   const listsAny = start != NONE;
   runFrom = listsAny ? prepared.at(start) : 0;
-  runLength = listsAny ? <usize>(chains.get(chain, field + 1) - start) : 0;
+  runLength = listsAny ? <usize>(chains.get(chain, isRoutes ? C_ROUTE_RUN_END : C_NEIGH_RUN_END) - start) : 0;
   return true;
 }
 
