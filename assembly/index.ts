@@ -8,7 +8,8 @@
 import { ByteRegion } from "./memory/bytes";
 import { ERR_USAGE, lastError } from "./errors";
 import {
-  addrs, endpoints, E_NAME, E_NAME_LENGTH, E_PCI, E_PCI_LENGTH, inputBase, links, neighs, rebaseModel, routes, startModel,
+  addrs, endpoints, E_PCI, E_PCI_LENGTH, inputBase, links, neighs, rebaseModel, routes, startModel, endpointName,
+  endpointNameLength,
 } from "./model";
 import {
   AF_INET6, NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
@@ -176,8 +177,8 @@ function checkPciPaths(): bool {
     const length = endpoints.get(row, E_PCI_LENGTH);
     if (length <= 0) continue;
     const offset = endpoints.get(row, E_PCI);
-    const name = inputBase + <usize>endpoints.get(row, E_NAME);
-    if (!checkPciPath(inputBase + <usize>offset, length, name, endpoints.get(row, E_NAME_LENGTH), offset)) return false;
+    const name = endpointName(row);
+    if (!checkPciPath(inputBase + <usize>offset, length, name, endpointNameLength(row), offset)) return false;
   }
   return true;
 }

@@ -263,6 +263,49 @@ export const hints = new Table(5);
 /** Where the input starts in memory: every offset in the tables counts from here. */
 export let inputBase: usize = 0;
 
+// The names and values the converter reads most, as memory addresses and lengths.
+
+@inline export function linkName(row: i32): usize {
+  return inputBase + <usize>links.get(row, L_NAME);
+}
+
+@inline export function linkNameLength(row: i32): i32 {
+  return links.get(row, L_NAME_LENGTH);
+}
+
+@inline export function endpointName(row: i32): usize {
+  return inputBase + <usize>endpoints.get(row, E_NAME);
+}
+
+@inline export function endpointNameLength(row: i32): i32 {
+  return endpoints.get(row, E_NAME_LENGTH);
+}
+
+@inline export function hintName(row: i32): usize {
+  return inputBase + <usize>hints.get(row, H_NAME);
+}
+
+@inline export function hintNameLength(row: i32): i32 {
+  return hints.get(row, H_NAME_LENGTH);
+}
+
+@inline export function hintValue(row: i32): usize {
+  return inputBase + <usize>hints.get(row, H_VALUE);
+}
+
+@inline export function hintValueLength(row: i32): i32 {
+  return hints.get(row, H_VALUE_LENGTH);
+}
+
+/** The chain's device name (see nameChain); its length is NONE while it has none. */
+@inline export function chainDevice(chain: i32): usize {
+  return inputBase + <usize>chains.get(chain, C_DEVICE);
+}
+
+@inline export function chainDeviceLength(chain: i32): i32 {
+  return chains.get(chain, C_DEVICE_LENGTH);
+}
+
 /** The input moved (the host appended to it): offsets stay valid against the new base. */
 export function rebaseModel(base: usize): void {
   inputBase = base;

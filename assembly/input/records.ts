@@ -8,7 +8,7 @@ import {
   E_PCI_LENGTH, E_RAW_FLAGS, E_TYPE, E_TYPE_LENGTH, hints, H_KIND, H_NAME, H_NAME_LENGTH, H_VALUE, H_VALUE_LENGTH, nameChain,
   neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_IP_LENGTH, N_LLADDR, N_LLADDR_LENGTH, N_STATE, routes, R_DST, R_DST_LENGTH,
   R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW, R_GW_LENGTH, R_MTU, R_PROTOCOL, R_SRC, R_SRC_LENGTH,
-  setRouteFamily, setRouteScope,
+  setRouteFamily, setRouteScope, endpointNameLength,
 } from "../model";
 import { Table } from "../memory/table";
 import { MASK_BYTES, MASK_NIL } from "../text/ip";
@@ -66,7 +66,7 @@ export function decodeEndpointSpec(message: usize, base: usize): i32 {
       case RECORD_ENDPOINT_NEIGH: decodeNeigh(chain, base); break;
     }
   }
-  nameChain(key, endpoints.get(row, E_NAME), endpoints.get(row, E_NAME_LENGTH));
+  nameChain(key, endpoints.get(row, E_NAME), endpointNameLength(row));
   return chain;
 }
 

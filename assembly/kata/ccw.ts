@@ -6,8 +6,8 @@
 // for scanned links and hand-described endpoints alike.
 import { lastError, TextBuffer } from "../errors";
 import {
-  endpoints, E_CCW, E_CCW_LENGTH, E_NAME, E_NAME_LENGTH, hints, H_KIND, H_NAME, H_NAME_LENGTH, H_VALUE, H_VALUE_LENGTH,
-  inputBase, NONE,
+  endpoints, E_CCW, E_CCW_LENGTH, hints, H_KIND, H_VALUE, inputBase, NONE, endpointName, endpointNameLength, hintName,
+  hintNameLength, hintValueLength,
 } from "../model";
 import { KATANET_CCW_DEVICE } from "../input/record-types";
 import { out } from "../proto/writer";
@@ -33,12 +33,12 @@ let devnoStart: i32 = 0;
 /** Gives each endpoint its CCW device from the hints and checks them all, as load does PCI paths. */
 export function resolveCcwDevices(): bool {
   for (let row = 0; row < endpoints.rows; row++) {
-    const name = inputBase + <usize>endpoints.get(row, E_NAME);
-    const nameLength = endpoints.get(row, E_NAME_LENGTH);
+    const name = endpointName(row);
+    const nameLength = endpointNameLength(row);
     const hint = findByName(name, nameLength);
     endpoints.set(row, E_CCW, hint == NONE ? 0 : hints.get(hint, H_VALUE));
-    endpoints.set(row, E_CCW_LENGTH, hint == NONE ? NONE : hints.get(hint, H_VALUE_LENGTH));
-    if (hint != NONE && !checkCcwDevice(hints.get(hint, H_VALUE), hints.get(hint, H_VALUE_LENGTH), name, nameLength)) return false;
+    endpoints.set(row, E_CCW_LENGTH, hint == NONE ? NONE : hintValueLength(hint));
+    if (hint != NONE && !checkCcwDevice(hints.get(hint, H_VALUE), hintValueLength(hint), name, nameLength)) return false;
   }
   return true;
 }
@@ -46,7 +46,7 @@ export function resolveCcwDevices(): bool {
 function findByName(name: usize, length: i32): i32 {
   for (let row = 0; row < hints.rows; row++) {
     if (hints.get(row, H_KIND) != KATANET_CCW_DEVICE) continue;
-    if (bytesEqual(inputBase + <usize>hints.get(row, H_NAME), hints.get(row, H_NAME_LENGTH), name, length)) return row;
+    if (bytesEqual(hintName(row), hintNameLength(row), name, length)) return row;
   }
   return NONE;
 }

@@ -3,12 +3,12 @@
 // an element of Interfaces/Routes/ARPNeighbors and, for an interface, a whole
 // UpdateInterfaceRequest. Every rule of the conversion lives in this file.
 import {
-  addrs, A_IP, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_DEVICE_LENGTH, C_NEIGH_HEAD,
-  C_NEIGH_RUN, C_NEIGH_RUN_END, C_NEIGH_TAIL, C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_RUN_END, C_ROUTE_TAIL, endpoints, E_CCW, E_HW,
-  E_HW_LENGTH, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_NAME_LENGTH, E_PCI, E_PCI_LENGTH, E_RAW_FLAGS, E_TYPE,
-  E_TYPE_LENGTH, findChain, inputBase, neighs, NONE, NO_RUN, N_FLAGS, N_IP, N_IP_LENGTH, N_LLADDR, N_LLADDR_LENGTH, N_PREPARED,
-  N_STATE, prepared, routes, R_DST, R_DST_LENGTH, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW,
-  R_GW_LENGTH, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE, R_SRC, R_SRC_LENGTH,
+  addrs, A_IP, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_RUN_END,
+  C_NEIGH_TAIL, C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_RUN_END, C_ROUTE_TAIL, endpoints, E_CCW, E_HW, E_HW_LENGTH, E_HW_IS_TEXT,
+  E_KEY, E_MTU_HIGH, E_MTU_LOW, E_PCI, E_PCI_LENGTH, E_RAW_FLAGS, E_TYPE, E_TYPE_LENGTH, findChain, inputBase, neighs, NONE,
+  NO_RUN, N_FLAGS, N_IP, N_IP_LENGTH, N_LLADDR, N_LLADDR_LENGTH, N_PREPARED, N_STATE, prepared, routes, R_DST, R_DST_LENGTH,
+  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_GW_LENGTH, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE,
+  R_SRC, R_SRC_LENGTH, chainDevice, chainDeviceLength, endpointName, endpointNameLength,
 } from "../model";
 import { IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
 import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt } from "../proto/writer";
@@ -77,8 +77,8 @@ export function chainOf(endpoint: i32): i32 {
 
 export function writeInterface(endpoint: i32): void {
   const element = out.open(ELEMENT);
-  const name = at(endpoints.get(endpoint, E_NAME));
-  const nameLength = endpoints.get(endpoint, E_NAME_LENGTH);
+  const name = endpointName(endpoint);
+  const nameLength = endpointNameLength(endpoint);
   out.stringField(IFACE_DEVICE, name, nameLength);
   out.stringField(IFACE_NAME, name, nameLength);
   const chain = chainOf(endpoint);
@@ -304,12 +304,12 @@ export function prepareChain(chain: i32): void {
 /** Only what some rule may list is prepared: the kernel's own routes, for one, never are. */
 function prepareRow(row: usize, isRoute: bool, chain: i32): void {
   const inRun = isRoute ? isGuestRoute(row) : isSeedNeighbour(row);
-  const deviceLength = chains.get(chain, C_DEVICE_LENGTH);
+  const deviceLength = chainDeviceLength(chain);
   let entry = NONE;
   let end = NONE;
   if (deviceLength != NONE && (inRun || (!isRoute && mayBePreseeded(row)))) {
     const start = prepared.reserve(elementBound(row, isRoute, deviceLength));
-    const written = writeElementAt(row, isRoute, at(chains.get(chain, C_DEVICE)), deviceLength, start);
+    const written = writeElementAt(row, isRoute, chainDevice(chain), deviceLength, start);
     entry = prepared.commit(start, written);
     end = entry + <i32>(written - start);
   }
@@ -339,9 +339,9 @@ function extendRun(chain: i32, startField: i32, endField: i32, entry: i32, end: 
 export function preparedForEndpoint(endpoint: i32): bool {
   const chain = chainOf(endpoint);
   if (chain == NONE) return false;
-  const length = chains.get(chain, C_DEVICE_LENGTH);
+  const length = chainDeviceLength(chain);
   return length != NONE && bytesEqual(
-    at(chains.get(chain, C_DEVICE)), length, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME_LENGTH),
+    chainDevice(chain), length, endpointName(endpoint), endpointNameLength(endpoint),
   );
 }
 
@@ -360,7 +360,7 @@ export function unpreparedSize(row: usize, isRoute: bool, device: usize, deviceL
 }
 
 export function interfaceBound(endpoint: i32): i32 {
-  let bound = 96 + 2 * endpoints.get(endpoint, E_NAME_LENGTH) + endpoints.get(endpoint, E_TYPE_LENGTH);
+  let bound = 96 + 2 * endpointNameLength(endpoint) + endpoints.get(endpoint, E_TYPE_LENGTH);
   bound += 3 * endpoints.get(endpoint, E_HW_LENGTH) + 3 * max(0, endpoints.get(endpoint, E_PCI_LENGTH)) + CCW_DEVICE_TEXT_MAX;
   const chain = chainOf(endpoint);
   let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);

@@ -10,10 +10,10 @@
 // element (Interface, IPAddress, Route, ARPNeighbor).
 import { ERR_OUTPUT_TOO_SMALL, lastError } from "../errors";
 import {
-  addrs, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_DEVICE_LENGTH, C_NEIGH_HEAD,
-  C_ROUTE_HEAD, endpoints, E_NAME, E_NAME_LENGTH, E_RAW_FLAGS, findChain, inputBase, links, L_FLAGS, L_INDEX, L_MAC,
-  L_MAC_LENGTH, L_MTU, L_NAME, L_NAME_LENGTH, L_TYPE, L_TYPE_LENGTH, neighs, NONE, N_STATE, routeDecoded, routes, ROUTE_KEPT,
-  R_DST, R_DST_LENGTH, R_FAMILY_V6, R_GW, R_GW_LENGTH, R_SCOPE,
+  addrs, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_RAW_FLAGS,
+  findChain, inputBase, links, L_FLAGS, L_INDEX, L_MAC, L_MAC_LENGTH, L_MTU, L_TYPE, L_TYPE_LENGTH, neighs, NONE, N_STATE,
+  routeDecoded, routes, ROUTE_KEPT, R_DST, R_DST_LENGTH, R_FAMILY_V6, R_GW, R_GW_LENGTH, R_SCOPE, chainDevice,
+  chainDeviceLength, endpointName, endpointNameLength, linkName, linkNameLength,
 } from "../model";
 import { fieldAt } from "../memory/table";
 import { IFF_NOARP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants";
@@ -139,8 +139,8 @@ function explainLink(link: i32): bool {
     const chain = findChain(links.get(link, L_INDEX));
     return explainEndpointLink(chainEndpoint[chain]);
   }
-  const name = inputBase + <usize>links.get(link, L_NAME);
-  const nameLength = links.get(link, L_NAME_LENGTH);
+  const name = linkName(link);
+  const nameLength = linkNameLength(link);
   const reason = skipped.get(skip, S_REASON);
   const rejected = reason >= SKIP_REJECTED;
   const textLength = rejected ? skipped.get(skip, S_TEXT_LENGTH) : 0;
@@ -161,8 +161,8 @@ function skipReason(reason: i32): u8 {
 }
 
 function explainEndpointLink(endpoint: i32): bool {
-  const name = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-  const nameLength = endpoints.get(endpoint, E_NAME_LENGTH);
+  const name = endpointName(endpoint);
+  const nameLength = endpointNameLength(endpoint);
   const flags = endpoints.get(endpoint, E_RAW_FLAGS);
   const change = <u32>flags & ~IFF_NOARP ? CHANGED_RAW_FLAGS : UNCHANGED;
   if (!startItem(EXPLAIN_LINK, SENT, change, flags, name, nameLength, 24 + nameLength + interfaceBound(endpoint))) return false;
@@ -243,8 +243,8 @@ function explainNeighbour(neigh: i32, rule: i32): bool {
 /** A link Kata makes no endpoint of, in an Interface's fields as it stands in the namespace. */
 function writeLinkObject(link: i32): void {
   const element = out.open(1);
-  const name = inputBase + <usize>links.get(link, L_NAME);
-  const nameLength = links.get(link, L_NAME_LENGTH);
+  const name = linkName(link);
+  const nameLength = linkNameLength(link);
   out.stringField(1, name, nameLength);
   out.stringField(2, name, nameLength);
   out.uintField(4, <u64>(<u32>links.get(link, L_MTU)));
@@ -270,11 +270,11 @@ function writeLinkObject(link: i32): void {
 // ---- record framing ----
 
 @inline function device(chain: i32): usize {
-  return chain == NONE ? 0 : inputBase + <usize>chains.get(chain, C_DEVICE);
+  return chain == NONE ? 0 : chainDevice(chain);
 }
 
 @inline function deviceLength(chain: i32): i32 {
-  return chain == NONE ? 0 : max(0, chains.get(chain, C_DEVICE_LENGTH));
+  return chain == NONE ? 0 : max(0, chainDeviceLength(chain));
 }
 
 function startItem(kind: u8, reason: u8, change: u8, detail: i32, name: usize, nameLength: i32, bound: i32): bool {

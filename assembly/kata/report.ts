@@ -6,8 +6,8 @@
 // into its fields.
 import { ERR_OUTPUT_TOO_SMALL } from "../errors";
 import {
-  addrs, A_IP, A_IP_LENGTH, chains, C_ADDR_HEAD, endpoints, E_HW, E_HW_LENGTH, E_HW_IS_TEXT, E_NAME, E_NAME_LENGTH, E_TYPE,
-  E_TYPE_LENGTH, findChain, inputBase, links, L_INDEX, L_NAME, L_NAME_LENGTH, NONE, pairIndex,
+  addrs, A_IP, A_IP_LENGTH, chains, C_ADDR_HEAD, endpoints, E_HW, E_HW_LENGTH, E_HW_IS_TEXT, E_TYPE, E_TYPE_LENGTH, findChain,
+  inputBase, links, L_INDEX, NONE, pairIndex, endpointName, endpointNameLength, linkName, linkNameLength,
 } from "../model";
 import { writeIP } from "../text/ip";
 import { out } from "../proto/writer";
@@ -40,7 +40,7 @@ export let reportNeeded: i32 = 0;
 /** Each link's name and the text of its addresses, for the host's hint probes. */
 export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
   let needed = 0;
-  for (let link = 0; link < links.rows; link++) needed += 2 + links.get(link, L_NAME_LENGTH);
+  for (let link = 0; link < links.rows; link++) needed += 2 + linkNameLength(link);
   for (let addr = 0; addr < addrs.rows; addr++) needed += 2 + max(45, 1 + 2 * addrs.get(addr, A_IP_LENGTH));
   if (needed > capacity) {
     reportNeeded = needed;
@@ -48,7 +48,7 @@ export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
   }
   out.pos = outPtr;
   for (let link = 0; link < links.rows; link++) {
-    out.bytes(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME_LENGTH));
+    out.bytes(linkName(link), linkNameLength(link));
     const chain = findChain(links.get(link, L_INDEX));
     let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);
     while (addr != NONE) {
@@ -64,7 +64,7 @@ export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
 function writeEndpointLine(row: i32): void {
   out.byte(REPORT_ENDPOINT);
   out.byte(9);
-  writeField(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME_LENGTH));
+  writeField(endpointName(row), endpointNameLength(row));
   out.byte(9);
   const typeLength = endpoints.get(row, E_TYPE_LENGTH);
   if (typeLength == NONE) ascii(endpointTypeText(endpoints.get(row, E_TYPE)));
@@ -85,7 +85,7 @@ function writeSkippedLine(row: i32): void {
   const link = skipped.get(row, S_LINK);
   out.byte(REPORT_SKIPPED);
   out.byte(9);
-  writeField(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME_LENGTH));
+  writeField(linkName(link), linkNameLength(link));
   out.byte(9);
   const reason = skipped.get(row, S_REASON);
   if (reason == SKIP_NO_ADDRESSES) ascii("no-addresses");
@@ -99,10 +99,10 @@ function reportBound(): i32 {
   let bound = 0;
   for (let row = 0; row < endpoints.rows; row++) {
     // every escaped byte takes two
-    bound += 64 + 2 * endpoints.get(row, E_NAME_LENGTH) + 2 * max(0, endpoints.get(row, E_TYPE_LENGTH)) + 3 * endpoints.get(row, E_HW_LENGTH);
+    bound += 64 + 2 * endpointNameLength(row) + 2 * max(0, endpoints.get(row, E_TYPE_LENGTH)) + 3 * endpoints.get(row, E_HW_LENGTH);
   }
   for (let row = 0; row < skipped.rows; row++) {
-    bound += 32 + 2 * links.get(skipped.get(row, S_LINK), L_NAME_LENGTH) + 2 * skipped.get(row, S_TEXT_LENGTH);
+    bound += 32 + 2 * linkNameLength(skipped.get(row, S_LINK)) + 2 * skipped.get(row, S_TEXT_LENGTH);
   }
   return bound;
 }

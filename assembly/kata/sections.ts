@@ -3,8 +3,8 @@
 // per section remembers where the next call goes on.
 import { ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "../errors";
 import {
-  chains, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_RUN_END, C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_RUN_END, endpoints, E_NAME,
-  E_NAME_LENGTH, inputBase, neighs, NONE, NO_RUN, prepared, routes,
+  chains, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_RUN_END, C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_RUN_END, endpoints, neighs, NONE,
+  NO_RUN, prepared, routes, endpointName, endpointNameLength,
 } from "../model";
 import { fieldAt } from "../memory/table";
 import { out, writtenFieldSize } from "../proto/writer";
@@ -61,8 +61,8 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
       item = firstItem(endpoint, isRoutes);
     }
     const usePrepared = preparedForEndpoint(endpoint);
-    const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-    const deviceLength = endpoints.get(endpoint, E_NAME_LENGTH);
+    const device = endpointName(endpoint);
+    const deviceLength = endpointNameLength(endpoint);
     // Prepared elements that lie one after another in the log (a link's routes in dump
     // order, mostly) are copied in one go: `pending` bytes from `from`, not yet at `pos`.
     const log = prepared.at(0);
@@ -121,8 +121,8 @@ export function listLength(section: i32): f64 {
       continue;
     }
     const usePrepared = preparedForEndpoint(endpoint);
-    const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-    const deviceLength = endpoints.get(endpoint, E_NAME_LENGTH);
+    const device = endpointName(endpoint);
+    const deviceLength = endpointNameLength(endpoint);
     for (let item = firstItem(endpoint, isRoutes); item != NONE; ) {
       const row = firstRow + <usize>item * rowBytes;
       if (isListed(endpoint, row, isRoutes, rule)) {

@@ -2,7 +2,7 @@
 // fills what Kata uses: index, flags, name, MTU, MAC, Type() and the tuntap mode.
 import {
   links, L_FLAGS, L_INDEX, L_MAC, L_MAC_LENGTH, L_MTU, L_NAME, L_NAME_LENGTH, L_OFFSET, L_TUN_MODE, L_TYPE, L_TYPE_LENGTH,
-  nameChain, NONE,
+  nameChain, NONE, linkNameLength,
 } from "../model";
 import { lastError } from "../errors";
 import { AttributeReader } from "./attributes";
@@ -65,7 +65,7 @@ export function decodeLink(message: usize, base: usize): void {
     }
   }
   // routes and neighbours name their device by ifindex: this link's name
-  if (!lastError.failed) nameChain(links.get(row, L_INDEX), links.get(row, L_NAME), links.get(row, L_NAME_LENGTH));
+  if (!lastError.failed) nameChain(links.get(row, L_INDEX), links.get(row, L_NAME), linkNameLength(row));
 }
 
 function decodeLinkInfo(row: i32, base: usize): void {
