@@ -68,7 +68,11 @@ export class CoreAbiError extends Error {
   override name = "CoreAbiError";
 }
 
-/** Reads every shared number from an instance's exports, or names each one that is missing. */
+/**
+ * Reads every shared number from an instance's exports, or names each one that is missing.
+ * A global arrives as a WebAssembly.Global (value in `.value`), from a bare instance and
+ * through @assemblyscript/loader alike: the loader passes globals through untouched.
+ */
 export function readCoreAbi(exports: Readonly<Record<string, unknown>>): CoreAbi {
   const missing = CORE_ABI_NAMES.filter((name) => !isNumberGlobal(exports[name]));
   if (missing.length > 0) {

@@ -8,8 +8,8 @@ import { packageFile } from "./paths.ts";
 import { elementsOf, field1Header, wrapInField1 } from "./wire/lists.ts";
 import { EXIT_BAD_INPUT, EXIT_KATA_ERROR } from "./exit-codes.ts";
 import {
-  CHANGES, DROP_REASONS, EXPLAIN_KINDS, namesByCode, NEIGHBOUR_SECTIONS, readCoreAbi, type Change, type CoreAbi, type DropReason,
-  type ExplainKind,
+  CHANGES, CoreAbiError, DROP_REASONS, EXPLAIN_KINDS, namesByCode, NEIGHBOUR_SECTIONS, readCoreAbi, type Change, type CoreAbi,
+  type DropReason, type ExplainKind,
 } from "./core-abi.ts";
 
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
@@ -502,7 +502,7 @@ function explainRecords(bytes: Uint8Array, abi: CoreAbi, codes: ExplainCodes): E
   };
   const named = <Name>(names: ReadonlyMap<number, Name>, code: number, what: string): Name => {
     const name = names.get(code);
-    if (name === undefined) throw new CoreUsageError(`katanet core: explanation record at byte ${at} has ${what} ${code}, which the host does not know`);
+    if (name === undefined) throw new CoreAbiError(`katanet core: explanation record at byte ${at} has ${what} ${code}, which the host does not know`);
     return name;
   };
   while (at < bytes.length) {
