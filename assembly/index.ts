@@ -1,29 +1,53 @@
 // The core's ABI: plain numbers only. The host writes input into `inputArea`, calls
 // `load`, then `emit` per section into windows of `outputArea`, and reads errors back
 // through the getters. Nothing here traps on bad input: it returns a negative code.
+//
+// Every number both sides use (error codes, flags, section ids, record types, reason
+// codes, layouts) is declared once in this tree and exported below as a Wasm global; the
+// host reads them from the instance (host/core-abi.ts) and keeps no copy.
 import { ByteRegion } from "./memory/bytes";
 import { ERR_USAGE, lastError } from "./errors";
-import { addrs, endpoints, E_NAME, E_PCI, inputBase, links, neighs, rebaseModel, routes, startModel } from "./model";
 import {
-  NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
+  addrs, endpoints, E_PCI, E_PCI_LENGTH, inputBase, links, neighs, rebaseModel, routes, startModel, endpointName,
+  endpointNameLength,
+} from "./model";
+import {
+  AF_INET6, NLMSG_DONE, NLMSG_NOOP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE,
 } from "./netlink/constants";
 import { afterMessage, messageAt, messageType } from "./netlink/messages";
 import { decodeLink } from "./netlink/link";
 import { decodeAddress } from "./netlink/address";
 import { decodeRoute } from "./netlink/route";
 import { decodeNeighbour } from "./netlink/neighbour";
-import { decodeEndpointSpec, decodeHint, isHintType, KATANET_ENDPOINT } from "./input/records";
+import { decodeEndpointSpec, decodeHint, isHintType } from "./input/records";
+import { KATANET_ENDPOINT } from "./input/record-types";
 import { buildEndpoints, clearSkips } from "./kata/endpoints";
 import { checkPciPath } from "./kata/pcipath";
 import { resolveCcwDevices } from "./kata/ccw";
-import { emit as emitSection, listLength, neededCapacity, rewindSections } from "./kata/sections";
+import { emit as emitSection, listLength, neededCapacity, neighbourRuleOf, rewindSections } from "./kata/sections";
 import { prepareChain, prepareLastNeighbour, prepareLastRoute, setS390x } from "./kata/convert";
 import { reportNeeded, writeLinkSummary, writeReport } from "./kata/report";
 import { explainNeeded, writeExplanation } from "./kata/explain";
 import { out } from "./proto/writer";
-import { modelFromName, modelIsValid, modelName, writeKataSuffix, writePairName, writePrivateMAC } from "./kata/network";
+import {
+  FAMILY_V4, FAMILY_V6, modelFromName, modelIsValid, modelName, PAIR_BRIDGE, PAIR_TAP, PAIR_VIRT, writeKataSuffix, writePairName,
+  writePrivateMAC,
+} from "./kata/network";
 import { writeMAC } from "./text/mac";
 import { writeIP } from "./text/ip";
+
+export { ERR_KATA, ERR_MALFORMED, ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "./errors";
+export {
+  SECTION_INTERFACES, SECTION_NEIGHBOURS_PRESEED_GATEWAY, SECTION_NEIGHBOURS_SEED, SECTION_ROUTES,
+} from "./kata/sections";
+export * from "./kata/reasons";
+export {
+  EXPLAIN_ADDRESS, EXPLAIN_CHANGE_AT, EXPLAIN_DETAIL_AT, EXPLAIN_HEADER_SIZE, EXPLAIN_KIND_AT, EXPLAIN_LINK, EXPLAIN_NEIGHBOUR,
+  EXPLAIN_REASON_AT, EXPLAIN_ROUTE,
+} from "./kata/explain";
+export { REPORT_ENDPOINT, REPORT_NO_PAIR, REPORT_SKIPPED } from "./kata/report";
+export { DEFAULT_NET_INTERWORKING_MODEL, FAMILY_V4, FAMILY_V6, PAIR_BRIDGE, PAIR_TAP, PAIR_VIRT } from "./kata/network";
+export * from "./input/record-types";
 
 export const LOAD_KEEP_GOING: u32 = 1;
 export const LOAD_DECODE_ONLY: u32 = 2; // stop before Kata's rules: the host gathers hints first
@@ -150,16 +174,16 @@ export function linkSummary(outPtr: usize, capacity: i32): i32 {
 
 function checkPciPaths(): bool {
   for (let row = 0; row < endpoints.rows; row++) {
-    const length = endpoints.get(row, E_PCI + 1);
+    const length = endpoints.get(row, E_PCI_LENGTH);
     if (length <= 0) continue;
     const offset = endpoints.get(row, E_PCI);
-    const name = inputBase + <usize>endpoints.get(row, E_NAME);
-    if (!checkPciPath(inputBase + <usize>offset, length, name, endpoints.get(row, E_NAME + 1), offset)) return false;
+    const name = endpointName(row);
+    if (!checkPciPath(inputBase + <usize>offset, length, name, endpointNameLength(row), offset)) return false;
   }
   return true;
 }
 
-/** Writes the next elements of a section (0 interfaces, 1 routes, 2/3 neighbours seed/preseed). */
+/** Writes the next elements of a section (SECTION_* of kata/sections.ts). */
 export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
   if (!loaded) return ERR_USAGE;
   return emitSection(section, outPtr, capacity);
@@ -176,9 +200,10 @@ export function report(outPtr: usize, capacity: i32): i32 {
   return writeReport(outPtr, capacity);
 }
 
-/** Every input object with the converter's verdict on it under neighbour `rule` (kata/explain.ts). */
-export function explain(rule: i32, outPtr: usize, capacity: i32): i32 {
-  if (!loaded) return ERR_USAGE;
+/** Every input object with the converter's verdict on it under the rule of a neighbour section (kata/explain.ts). */
+export function explain(section: i32, outPtr: usize, capacity: i32): i32 {
+  const rule = neighbourRuleOf(section);
+  if (!loaded || rule < 0) return ERR_USAGE;
   return writeExplanation(rule, outPtr, capacity, decodedLength, handDescribed);
 }
 
@@ -219,13 +244,13 @@ export function privateMAC(randomPtr: usize, outPtr: usize): i32 {
   return <i32>(out.pos - outPtr);
 }
 
-/** "br{i}_kata" (which 0) or "tap{i}_kata" (which 1) or "eth{i}" (which 2). */
+/** "br{i}_kata" (PAIR_BRIDGE), "tap{i}_kata" (PAIR_TAP) or "eth{i}" (PAIR_VIRT). */
 export function pairName(which: i32, index: i64, outPtr: usize): i32 {
   out.pos = outPtr;
-  if (which == 0) writePairName("br", index);
-  else if (which == 1) writePairName("tap", index);
+  if (which == PAIR_BRIDGE) writePairName("br", index);
+  else if (which == PAIR_TAP) writePairName("tap", index);
   else writePairName("eth", index);
-  if (which < 2) writeKataSuffix();
+  if (which != PAIR_VIRT) writeKataSuffix();
   return <i32>(out.pos - outPtr);
 }
 
@@ -243,9 +268,9 @@ export function modelValid(model: i32): bool {
   return modelIsValid(model);
 }
 
-/** utils.ConvertAddressFamily: 1 (v6) for AF_INET6 only. */
+/** utils.ConvertAddressFamily: FAMILY_V6 for AF_INET6 only. */
 export function addressFamily(family: i32): i32 {
-  return family == 10 ? 1 : 0;
+  return family == AF_INET6 ? FAMILY_V6 : FAMILY_V4;
 }
 
 /** Go's IP.String() of any bytes; returns the text length. */

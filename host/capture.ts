@@ -5,6 +5,7 @@
 import { Buffer } from "node:buffer";
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { encodeCcwDevices, encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
+import type { CoreAbi } from "./core-abi.ts";
 import { EXIT_BAD_INPUT } from "./exit-codes.ts";
 
 export const DUMP_KINDS = ["links", "addrs", "routes", "neighs"] as const;
@@ -57,12 +58,12 @@ export interface CaptureInput {
   describeOffset(offset: number): string;
 }
 
-/** The core's input for a capture: the messages, then the PCI paths and hints as records. */
-export function captureInput(capture: Capture): CaptureInput {
+/** The core's input for a capture: the messages, then the PCI paths and hints as records (in `abi`'s numbers). */
+export function captureInput(capture: Capture, abi: CoreAbi): CaptureInput {
   const records = new NetlinkBuilder();
-  encodePciPaths(records, capture.pciPaths ?? {});
-  encodeCcwDevices(records, capture.ccwDevices ?? {});
-  encodeHints(records, capture.hints ?? {});
+  encodePciPaths(records, abi, capture.pciPaths ?? {});
+  encodeCcwDevices(records, abi, capture.ccwDevices ?? {});
+  encodeHints(records, abi, capture.hints ?? {});
   const recordBytes = records.finish();
   const messages = DUMP_KINDS.flatMap((kind) =>
     capture.netlink[kind].map((hex, index) => {

@@ -17,7 +17,7 @@ function generate(core: KatanetCore, input: Uint8Array, options: ConvertOptions)
 }
 
 export function convertCapture(capture: Capture | unknown, options: ConvertOptions = {}, core = defaultCore()): Conversion {
-  const input = captureInput(asCapture(capture));
+  const input = captureInput(asCapture(capture), core.abi);
   try {
     return generate(core, input.bytes, options);
   } catch (error) {
@@ -37,8 +37,8 @@ export interface EndpointConvertOptions extends ConvertOptions {
 export function convertEndpoints(specs: readonly EndpointSpec[], options: EndpointConvertOptions = {}, core = defaultCore()): Conversion {
   if (!Array.isArray(specs)) throw new EndpointSpecError("endpoint specs must be a JSON array of endpoint descriptions");
   const records = new NetlinkBuilder();
-  encodeEndpointSpecs(records, specs);
-  encodeCcwDevices(records, options.ccwDevices ?? {});
+  encodeEndpointSpecs(records, core.abi, specs);
+  encodeCcwDevices(records, core.abi, options.ccwDevices ?? {});
   return generate(core, records.finish(), options);
 }
 

@@ -7,23 +7,17 @@ import { HOST_ARCH } from "./arch.ts";
 import { packageFile } from "./paths.ts";
 import { elementsOf, field1Header, wrapInField1 } from "./wire/lists.ts";
 import { EXIT_BAD_INPUT, EXIT_KATA_ERROR } from "./exit-codes.ts";
+import {
+  CHANGES, CoreAbiError, DROP_REASONS, EXPLAIN_KINDS, namesByCode, NEIGHBOUR_SECTIONS, readCoreAbi, type Change, type CoreAbi,
+  type DropReason, type ExplainKind,
+} from "./core-abi.ts";
 
-const ERR_MALFORMED = -1;
-const ERR_KATA = -2;
-const ERR_OUTPUT_TOO_SMALL = -3;
-
-const SECTION_INTERFACES = 0;
-const SECTION_ROUTES = 1;
-const SECTION_NEIGHBOURS = { seed: 2, "preseed-gateway": 3 } as const;
-const LOAD_KEEP_GOING = 1;
-const LOAD_DECODE_ONLY = 2;
-const LOAD_S390X = 4;
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
 /** A list section's window at most: a million routes are written 4 MiB at a time. */
 const LARGEST_LIST_WINDOW = 4 * 1024 * 1024;
 
-export type NeighbourRule = keyof typeof SECTION_NEIGHBOURS;
-export const NEIGHBOUR_RULES = Object.keys(SECTION_NEIGHBOURS) as NeighbourRule[];
+export type NeighbourRule = keyof typeof NEIGHBOUR_SECTIONS;
+export const NEIGHBOUR_RULES = Object.keys(NEIGHBOUR_SECTIONS) as NeighbourRule[];
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -118,11 +112,11 @@ export interface Conversion {
 
 /** What the converter decided about one input object (see assembly/kata/explain.ts). */
 export interface ExplainRecord {
-  kind: "link" | "address" | "route" | "neighbour";
-  /** The core's reason code (0: sent); host/explain/rules.ts names them. */
-  reason: number;
-  /** The core's change code (0: sent as it is). */
-  change: number;
+  kind: ExplainKind;
+  /** Why the object is left out, by the core's name for the reason (null: sent); host/explain/rules.ts says them. */
+  reason: DropReason | null;
+  /** How Kata changes the object it sends (null: sent as it is). */
+  change: Change | null;
   /** A number the reason refers to: a route's table, a neighbour's state, a link's flags. */
   detail: number;
   link: string;
@@ -131,8 +125,6 @@ export interface ExplainRecord {
   /** The object as a list element body: Interface, IPAddress, Route or ARPNeighbor. */
   element: Uint8Array;
 }
-
-const EXPLAIN_KINDS = ["link", "address", "route", "neighbour"] as const;
 
 /** A decoded link as Kata's hint probes need it: name and addresses in Go's text form. */
 export interface LinkSummary {
@@ -155,10 +147,15 @@ export class KatanetCore {
   private readonly module: WebAssembly.Module;
   private core: CoreExports;
   private inputLength = 0;
+  /** The numbers this core's module shares with the host (host/core-abi.ts). */
+  readonly abi: CoreAbi;
+  private readonly explainCodes: ExplainCodes;
 
   constructor(wasm: BufferSource = readFileSync(packageFile("dist", "katanet.wasm"))) {
     this.module = new WebAssembly.Module(wasm);
     this.core = this.instantiate();
+    this.abi = readCoreAbi(this.core as unknown as Record<string, unknown>);
+    this.explainCodes = explainCodes(this.abi);
   }
 
   /** A fresh instance whose every call turns a trap or abort into CoreCrashError. */
@@ -223,7 +220,7 @@ export class KatanetCore {
 
   /** Converts the input gathered so far. */
   convert(options: ConvertOptions = {}): Conversion {
-    const loaded = this.core.load(this.inputPointer(), this.inputLength, loadFlags(options));
+    const loaded = this.core.load(this.inputPointer(), this.inputLength, this.loadFlags(options));
     if (loaded < 0) throw this.error(loaded);
     return this.collect(options);
   }
@@ -233,7 +230,7 @@ export class KatanetCore {
    * probes them (ethtool, vhost-user), appends the hints, then calls `classify`.
    */
   decodeLinks(): LinkSummary[] {
-    const loaded = this.core.load(this.inputPointer(), this.inputLength, LOAD_DECODE_ONLY);
+    const loaded = this.core.load(this.inputPointer(), this.inputLength, this.abi.LOAD_DECODE_ONLY);
     if (loaded < 0) throw this.error(loaded);
     const text = this.readText((outPtr, capacity) => this.core.linkSummary(outPtr, capacity));
     return tabSeparatedLines(text).map(([name, ...addresses]) => ({ name, addresses }));
@@ -247,7 +244,7 @@ export class KatanetCore {
 
   /** Finishes a `decodeLinks` input with what was appended since (hint records). */
   classify(options: ConvertOptions = {}): Conversion {
-    const loaded = this.core.classify(this.inputPointer(), this.inputLength, loadFlags(options));
+    const loaded = this.core.classify(this.inputPointer(), this.inputLength, this.loadFlags(options));
     if (loaded < 0) throw this.error(loaded);
     return this.collect(options);
   }
@@ -260,7 +257,7 @@ export class KatanetCore {
     const { endpoints, skipped } = this.readReport();
     // grpc.Interfaces is the list itself
     const interfacesList = this.interfaceSection();
-    const routes = this.listSection(SECTION_ROUTES);
+    const routes = this.listSection(this.abi.SECTION_ROUTES);
     const interfaces = elementsOf(interfacesList);
     const messages: Conversion["messages"] = {};
     for (const rule of options.rules ?? NEIGHBOUR_RULES) {
@@ -268,7 +265,7 @@ export class KatanetCore {
         interfaces: interfaces.map((element) => element.body),
         updateInterfaceRequests: interfaces.map((element) => element.whole),
         updateRoutesRequest: routes.message,
-        addArpNeighborsRequest: this.listSection(SECTION_NEIGHBOURS[rule]).message,
+        addArpNeighborsRequest: this.listSection(this.abi[NEIGHBOUR_SECTIONS[rule]]).message,
         interfacesList,
         routesList: routes.list,
       };
@@ -308,7 +305,7 @@ export class KatanetCore {
   /** The interface section: a few elements, written whole, gathered window by window. */
   private interfaceSection(): Uint8Array {
     const windows: Uint8Array[] = [];
-    this.forEachWindow(SECTION_INTERFACES, FIRST_OUTPUT_WINDOW, (bytes) => windows.push(bytes.slice()));
+    this.forEachWindow(this.abi.SECTION_INTERFACES, FIRST_OUTPUT_WINDOW, (bytes) => windows.push(bytes.slice()));
     return wrapInField1(windows).list;
   }
 
@@ -319,7 +316,7 @@ export class KatanetCore {
     for (;;) {
       const outPtr = this.core.outputArea(window, 0);
       const written = this.core.emit(section, outPtr, window);
-      if (written === ERR_OUTPUT_TOO_SMALL) {
+      if (written === this.abi.ERR_OUTPUT_TOO_SMALL) {
         window = Math.max(window * 2, this.core.neededOutput());
         continue;
       }
@@ -333,12 +330,14 @@ export class KatanetCore {
     const endpoints: ScanEndpoint[] = [];
     const skipped: SkippedLink[] = [];
     const text = this.readText((outPtr, capacity) => this.core.report(outPtr, capacity));
+    const noPair = String.fromCharCode(this.abi.REPORT_NO_PAIR);
     for (const line of tabSeparatedLines(text)) {
-      const [kind, name, ...rest] = line.map(unescapeField);
-      if (kind === "E") {
+      const [tag, name, ...rest] = line.map(unescapeField);
+      const kind = tag.charCodeAt(0);
+      if (kind === this.abi.REPORT_ENDPOINT) {
         const [type, pair, hwAddr] = rest;
-        endpoints.push({ name, type, pairIndex: pair === "-" ? null : BigInt(pair), hwAddr });
-      } else if (kind === "S") {
+        endpoints.push({ name, type, pairIndex: pair === noPair ? null : BigInt(pair), hwAddr });
+      } else if (kind === this.abi.REPORT_SKIPPED) {
         skipped.push({ name, reason: rest[0] });
       }
     }
@@ -350,8 +349,9 @@ export class KatanetCore {
    * order, with the converter's verdict under `rule`. Call right after a conversion.
    */
   explain(rule: NeighbourRule): ExplainRecord[] {
-    const ruleNumber = SECTION_NEIGHBOURS[rule] - SECTION_NEIGHBOURS.seed;
-    return explainRecords(this.readOutput((outPtr, capacity) => this.core.explain(ruleNumber, outPtr, capacity)).slice());
+    const section = this.abi[NEIGHBOUR_SECTIONS[rule]];
+    const bytes = this.readOutput((outPtr, capacity) => this.core.explain(section, outPtr, capacity)).slice();
+    return explainRecords(bytes, this.abi, this.explainCodes);
   }
 
   private readText(write: (outPtr: number, capacity: number) => number): string {
@@ -365,7 +365,7 @@ export class KatanetCore {
     for (;;) {
       const outPtr = this.core.outputArea(capacity, 0);
       const written = write(outPtr, capacity);
-      if (written === ERR_OUTPUT_TOO_SMALL) {
+      if (written === this.abi.ERR_OUTPUT_TOO_SMALL) {
         capacity = Math.max(capacity * 2, this.core.neededOutput());
         continue;
       }
@@ -376,8 +376,8 @@ export class KatanetCore {
 
   private error(code: number): Error {
     const text = this.text(this.core.errorText(), this.core.errorTextLength());
-    if (code === ERR_MALFORMED) return new MalformedInputError(text, this.core.errorOffset());
-    if (code === ERR_KATA) {
+    if (code === this.abi.ERR_MALFORMED) return new MalformedInputError(text, this.core.errorOffset());
+    if (code === this.abi.ERR_KATA) {
       const subject = this.text(this.core.errorSubject(), this.core.errorSubjectLength());
       return new KataError(text, subject);
     }
@@ -420,7 +420,7 @@ export class KatanetCore {
   pairNames(index: bigint): { bridge: string; tap: string; virt: string } {
     const ptr = this.core.outputArea(128, 0);
     const name = (which: number) => this.text(ptr, this.core.pairName(which, BigInt.asIntN(64, index), ptr));
-    return { bridge: name(0), tap: name(1), virt: name(2) };
+    return { bridge: name(this.abi.PAIR_BRIDGE), tap: name(this.abi.PAIR_TAP), virt: name(this.abi.PAIR_VIRT) };
   }
 
   /** SetModel: the model number for a name, or null where Go says "Unknown type NAME". */
@@ -442,7 +442,12 @@ export class KatanetCore {
   }
 
   addressFamily(family: number): "v4" | "v6" {
-    return this.core.addressFamily(family | 0) === 1 ? "v6" : "v4";
+    return this.core.addressFamily(family | 0) === this.abi.FAMILY_V6 ? "v6" : "v4";
+  }
+
+  private loadFlags(options: ConvertOptions): number {
+    const { LOAD_KEEP_GOING, LOAD_S390X } = this.abi;
+    return (options.keepGoing ? LOAD_KEEP_GOING : 0) | ((options.arch ?? HOST_ARCH) === "s390x" ? LOAD_S390X : 0);
   }
 }
 
@@ -474,7 +479,19 @@ function unescapeField(field: string): string {
   return field.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c));
 }
 
-function explainRecords(bytes: Uint8Array): ExplainRecord[] {
+/** The core's explanation codes back to the host's names. */
+interface ExplainCodes {
+  kinds: ReadonlyMap<number, ExplainKind>;
+  reasons: ReadonlyMap<number, DropReason>;
+  changes: ReadonlyMap<number, Change>;
+}
+
+function explainCodes(abi: CoreAbi): ExplainCodes {
+  const kinds = new Map(Object.entries(EXPLAIN_KINDS).map(([kind, name]) => [abi[name], kind as ExplainKind]));
+  return { kinds, reasons: namesByCode(abi, DROP_REASONS), changes: namesByCode(abi, CHANGES) };
+}
+
+function explainRecords(bytes: Uint8Array, abi: CoreAbi, codes: ExplainCodes): ExplainRecord[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const records: ExplainRecord[] = [];
   let at = 0;
@@ -483,22 +500,25 @@ function explainRecords(bytes: Uint8Array): ExplainRecord[] {
     at += 4 + length;
     return bytes.subarray(at - length, at);
   };
+  const named = <Name>(names: ReadonlyMap<number, Name>, code: number, what: string): Name => {
+    const name = names.get(code);
+    if (name === undefined) throw new CoreAbiError(`katanet core: explanation record at byte ${at} has ${what} ${code}, which the host does not know`);
+    return name;
+  };
   while (at < bytes.length) {
-    const kind = EXPLAIN_KINDS[bytes[at]];
-    const reason = bytes[at + 1];
-    const change = bytes[at + 2];
-    const detail = view.getInt32(at + 4, true);
-    at += 8;
+    const kind = named(codes.kinds, bytes[at + abi.EXPLAIN_KIND_AT], "kind");
+    const reasonCode = bytes[at + abi.EXPLAIN_REASON_AT];
+    const changeCode = bytes[at + abi.EXPLAIN_CHANGE_AT];
+    const reason = reasonCode === abi.SENT ? null : named(codes.reasons, reasonCode, "reason");
+    const change = changeCode === abi.UNCHANGED ? null : named(codes.changes, changeCode, "change");
+    const detail = view.getInt32(at + abi.EXPLAIN_DETAIL_AT, true);
+    at += abi.EXPLAIN_HEADER_SIZE;
     const link = decoder.decode(chunk());
     const text = decoder.decode(chunk());
     const element = elementsOf(chunk())[0]?.body ?? new Uint8Array();
     records.push({ kind, reason, change, detail, link, text, element });
   }
   return records;
-}
-
-function loadFlags(options: ConvertOptions): number {
-  return (options.keepGoing ? LOAD_KEEP_GOING : 0) | ((options.arch ?? HOST_ARCH) === "s390x" ? LOAD_S390X : 0);
 }
 
 const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);

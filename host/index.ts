@@ -74,6 +74,7 @@ export {
 
 // Errors, by what went wrong.
 export { KataError, MalformedInputError, CoreUsageError, CoreCrashError } from "./core.ts";
+export { CoreAbiError } from "./core-abi.ts";
 export { CaptureFormatError } from "./capture.ts";
 export { EndpointSpecError } from "./wire/records.ts";
 export { DanError } from "./dan/errors.ts";

@@ -32,8 +32,13 @@ export interface NetworkInterfacePair {
   modelName: string;
 }
 
-/** createNetworkInterfacePair: names from the index, a fresh private MAC and UUID. */
-export function createNetworkInterfacePair(index: number | bigint, ifName = "", model = 2, core = defaultCore()): NetworkInterfacePair {
+/** createNetworkInterfacePair: names from the index, a fresh private MAC and UUID; the model defaults to Kata's default (tcfilter). */
+export function createNetworkInterfacePair(
+  index: number | bigint,
+  ifName = "",
+  model: number | undefined = undefined,
+  core = defaultCore(),
+): NetworkInterfacePair {
   const names = core.pairNames(BigInt(index));
   return {
     id: randomUUID(),
@@ -41,8 +46,8 @@ export function createNetworkInterfacePair(index: number | bigint, ifName = "", 
     tapName: names.tap,
     virtName: ifName === "" ? names.virt : ifName,
     virtHardAddr: generatePrivateMac(core),
-    model,
-    modelName: core.modelName(model),
+    model: model ?? core.abi.DEFAULT_NET_INTERWORKING_MODEL,
+    modelName: core.modelName(model ?? core.abi.DEFAULT_NET_INTERWORKING_MODEL),
   };
 }
 

@@ -40,9 +40,9 @@ export function scan(options: ScanOptions = {}): Conversion {
     const core = options.core ?? defaultCore();
     const hints = readNamespace(options, core);
     const records = new NetlinkBuilder();
-    encodeHints(records, hints);
-    encodePciPaths(records, options.pciPaths ?? {});
-    encodeCcwDevices(records, options.ccwDevices ?? {});
+    encodeHints(records, core.abi, hints);
+    encodePciPaths(records, core.abi, options.pciPaths ?? {});
+    encodeCcwDevices(records, core.abi, options.ccwDevices ?? {});
     core.append(records.finish());
     const conversion = traced("generate", {}, (generate) => tagConversion(generate, core.classify(options)));
     return tagConversion(span, conversion);

@@ -3,51 +3,25 @@
 // DAN). Payloads are plain attribute streams; an absent attribute is Go's nil.
 import { lastError } from "../errors";
 import {
-  addrs, append, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, C_ADDR_HEAD, C_NEIGH_HEAD,
-  C_ROUTE_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PAIR, E_PCI, E_RAW_FLAGS,
-  E_TYPE, hints, H_KIND, H_NAME, H_VALUE, nameChain, neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE, routes, R_DST,
-  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW, R_MTU, R_PROTOCOL, R_SRC, setRouteFamily, setRouteScope,
+  addrs, appendAddress, appendNeighbour, appendRoute, A_IP, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains,
+  C_ADDR_COUNT, endpoints, E_HW, E_HW_LENGTH, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_NAME_LENGTH, E_PCI,
+  E_PCI_LENGTH, E_RAW_FLAGS, E_TYPE, E_TYPE_LENGTH, hints, H_KIND, H_NAME, H_NAME_LENGTH, H_VALUE, H_VALUE_LENGTH, nameChain,
+  neighs, setPairIndex, NONE, N_FLAGS, N_IP, N_IP_LENGTH, N_LLADDR, N_LLADDR_LENGTH, N_STATE, routes, R_DST, R_DST_LENGTH,
+  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW, R_GW_LENGTH, R_MTU, R_PROTOCOL, R_SRC, R_SRC_LENGTH,
+  setRouteFamily, setRouteScope, endpointNameLength,
 } from "../model";
 import { Table } from "../memory/table";
 import { MASK_BYTES, MASK_NIL } from "../text/ip";
 import { AttributeReader } from "../netlink/attributes";
 import { hasHeader, messagePayload, messagePayloadLength, messageType } from "../netlink/messages";
-
-export const KATANET_PCI_PATH: u16 = 0x7f01;
-export const KATANET_BUS_INFO: u16 = 0x7f02;
-export const KATANET_VHOST_USER: u16 = 0x7f03;
-export const KATANET_CCW_DEVICE: u16 = 0x7f04;
-export const KATANET_ENDPOINT: u16 = 0x7f10;
-
-const HINT_NAME: u16 = 1;
-const HINT_VALUE: u16 = 2;
-
-const ENDPOINT_NAME: u16 = 1;
-const ENDPOINT_TYPE: u16 = 2;
-const ENDPOINT_HWADDR: u16 = 3;
-const ENDPOINT_PCI_PATH: u16 = 4;
-const ENDPOINT_MTU: u16 = 5; // u64
-const ENDPOINT_RAW_FLAGS: u16 = 6;
-const ENDPOINT_ADDR: u16 = 7; // nested: IPNET_*
-const ENDPOINT_ROUTE: u16 = 8; // nested: ROUTE_*
-const ENDPOINT_NEIGH: u16 = 9; // nested: NEIGH_*
-
-const IPNET_IP: u16 = 1;
-const IPNET_MASK: u16 = 2;
-
-const ROUTE_DST: u16 = 1; // nested: IPNET_*
-const ROUTE_GW: u16 = 2;
-const ROUTE_SRC: u16 = 3;
-const ROUTE_SCOPE: u16 = 4;
-const ROUTE_FAMILY: u16 = 5;
-const ROUTE_FLAGS: u16 = 6;
-const ROUTE_MTU: u16 = 7;
-const ROUTE_PROTOCOL: u16 = 8;
-
-const NEIGH_IP: u16 = 1;
-const NEIGH_LLADDR: u16 = 2;
-const NEIGH_STATE: u16 = 3;
-const NEIGH_FLAGS: u16 = 4;
+import {
+  KATANET_BUS_INFO, KATANET_CCW_DEVICE, KATANET_ENDPOINT, KATANET_PCI_PATH, KATANET_VHOST_USER, RECORD_ENDPOINT_ADDR,
+  RECORD_ENDPOINT_HWADDR, RECORD_ENDPOINT_MTU, RECORD_ENDPOINT_NAME, RECORD_ENDPOINT_NEIGH, RECORD_ENDPOINT_PCI_PATH,
+  RECORD_ENDPOINT_RAW_FLAGS, RECORD_ENDPOINT_ROUTE, RECORD_ENDPOINT_TYPE, RECORD_HINT_NAME, RECORD_HINT_VALUE, RECORD_IPNET_IP,
+  RECORD_IPNET_MASK, RECORD_NEIGH_FLAGS, RECORD_NEIGH_IP, RECORD_NEIGH_LLADDR, RECORD_NEIGH_STATE, RECORD_ROUTE_DST,
+  RECORD_ROUTE_FAMILY, RECORD_ROUTE_FLAGS, RECORD_ROUTE_GW, RECORD_ROUTE_MTU, RECORD_ROUTE_PROTOCOL, RECORD_ROUTE_SCOPE,
+  RECORD_ROUTE_SRC,
+} from "./record-types";
 
 const fields = new AttributeReader();
 const item = new AttributeReader();
@@ -56,11 +30,11 @@ const inner = new AttributeReader();
 export function decodeHint(message: usize, base: usize): void {
   const row = hints.add();
   hints.set(row, H_KIND, messageType(message));
-  hints.set(row, H_VALUE + 1, 0);
+  hints.set(row, H_VALUE_LENGTH, 0);
   fields.reset(messagePayload(message), messagePayload(message) + <usize>messagePayloadLength(message), base, true);
   while (fields.next()) {
-    if (fields.type == HINT_NAME) setBytes(hints, row, H_NAME, fields);
-    else if (fields.type == HINT_VALUE) setBytes(hints, row, H_VALUE, fields);
+    if (fields.type == RECORD_HINT_NAME) setBytes(hints, row, H_NAME, H_NAME_LENGTH, fields);
+    else if (fields.type == RECORD_HINT_VALUE) setBytes(hints, row, H_VALUE, H_VALUE_LENGTH, fields);
   }
 }
 
@@ -71,104 +45,104 @@ export function decodeEndpointSpec(message: usize, base: usize): i32 {
   const key = -1 - row;
   const chain = chainFor(key);
   endpoints.set(row, E_KEY, key);
-  endpoints.set(row, E_TYPE + 1, 0);
+  endpoints.set(row, E_TYPE_LENGTH, 0);
   endpoints.set(row, E_HW_IS_TEXT, 1);
-  endpoints.set(row, E_PCI + 1, NONE);
+  endpoints.set(row, E_PCI_LENGTH, NONE);
   setPairIndex(row, NONE);
   fields.reset(messagePayload(message), messagePayload(message) + <usize>messagePayloadLength(message), base, true);
   while (fields.next()) {
     switch (fields.type) {
-      case ENDPOINT_NAME: setBytes(endpoints, row, E_NAME, fields); break;
-      case ENDPOINT_TYPE: setBytes(endpoints, row, E_TYPE, fields); break;
-      case ENDPOINT_HWADDR: setBytes(endpoints, row, E_HW, fields); break;
-      case ENDPOINT_PCI_PATH: setBytes(endpoints, row, E_PCI, fields); break;
-      case ENDPOINT_MTU:
+      case RECORD_ENDPOINT_NAME: setBytes(endpoints, row, E_NAME, E_NAME_LENGTH, fields); break;
+      case RECORD_ENDPOINT_TYPE: setBytes(endpoints, row, E_TYPE, E_TYPE_LENGTH, fields); break;
+      case RECORD_ENDPOINT_HWADDR: setBytes(endpoints, row, E_HW, E_HW_LENGTH, fields); break;
+      case RECORD_ENDPOINT_PCI_PATH: setBytes(endpoints, row, E_PCI, E_PCI_LENGTH, fields); break;
+      case RECORD_ENDPOINT_MTU:
         endpoints.set(row, E_MTU_LOW, <i32>fields.u32("endpoint MTU"));
         if (fields.length >= 8) endpoints.set(row, E_MTU_HIGH, load<i32>(fields.value + 4));
         break;
-      case ENDPOINT_RAW_FLAGS: endpoints.set(row, E_RAW_FLAGS, <i32>fields.u32("endpoint raw flags")); break;
-      case ENDPOINT_ADDR: decodeAddr(chain, base); break;
-      case ENDPOINT_ROUTE: decodeRoute(chain, base); break;
-      case ENDPOINT_NEIGH: decodeNeigh(chain, base); break;
+      case RECORD_ENDPOINT_RAW_FLAGS: endpoints.set(row, E_RAW_FLAGS, <i32>fields.u32("endpoint raw flags")); break;
+      case RECORD_ENDPOINT_ADDR: decodeAddr(chain, base); break;
+      case RECORD_ENDPOINT_ROUTE: decodeRoute(chain, base); break;
+      case RECORD_ENDPOINT_NEIGH: decodeNeigh(chain, base); break;
     }
   }
-  nameChain(key, endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
+  nameChain(key, endpoints.get(row, E_NAME), endpointNameLength(row));
   return chain;
 }
 
 function decodeAddr(chain: i32, base: usize): void {
   const row = addrs.add();
-  addrs.set(row, A_IP + 1, NONE);
+  addrs.set(row, A_IP_LENGTH, NONE);
   addrs.set(row, A_MASK_KIND, MASK_NIL);
   item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
-    if (item.type == IPNET_IP) setBytes(addrs, row, A_IP, item);
-    else if (item.type == IPNET_MASK) setMask(addrs, row, A_MASK_KIND, item, base);
+    if (item.type == RECORD_IPNET_IP) setBytes(addrs, row, A_IP, A_IP_LENGTH, item);
+    else if (item.type == RECORD_IPNET_MASK) setMask(addrs, row, A_MASK_KIND, A_MASK_A, A_MASK_B, item);
   }
-  append(chain, C_ADDR_HEAD, addrs, row);
+  appendAddress(chain, row);
   chains.set(chain, C_ADDR_COUNT, chains.get(chain, C_ADDR_COUNT) + 1);
 }
 
 function decodeRoute(chain: i32, base: usize): void {
   const row = routes.add();
-  routes.set(row, R_DST + 1, NONE);
-  routes.set(row, R_GW + 1, NONE);
-  routes.set(row, R_SRC + 1, NONE);
+  routes.set(row, R_DST_LENGTH, NONE);
+  routes.set(row, R_GW_LENGTH, NONE);
+  routes.set(row, R_SRC_LENGTH, NONE);
   item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
     switch (item.type) {
-      case ROUTE_DST: decodeDestination(row, base); break;
-      case ROUTE_GW: setBytes(routes, row, R_GW, item); break;
-      case ROUTE_SRC: setBytes(routes, row, R_SRC, item); break;
+      case RECORD_ROUTE_DST: decodeDestination(row, base); break;
+      case RECORD_ROUTE_GW: setBytes(routes, row, R_GW, R_GW_LENGTH, item); break;
+      case RECORD_ROUTE_SRC: setBytes(routes, row, R_SRC, R_SRC_LENGTH, item); break;
       // netlink.Scope is a uint8: wider values are cut (setRouteScope), the one place they enter.
-      case ROUTE_SCOPE: setRouteScope(row, item.u32("route scope")); break;
-      case ROUTE_FAMILY: setRouteFamily(row, item.u32("route family")); break;
-      case ROUTE_FLAGS: routes.set(row, R_FLAGS, <i32>item.u32("route flags")); break;
-      case ROUTE_MTU: routes.set(row, R_MTU, <i32>item.u32("route MTU")); break;
-      case ROUTE_PROTOCOL: routes.set(row, R_PROTOCOL, <i32>item.u32("route protocol")); break;
+      case RECORD_ROUTE_SCOPE: setRouteScope(row, item.u32("route scope")); break;
+      case RECORD_ROUTE_FAMILY: setRouteFamily(row, item.u32("route family")); break;
+      case RECORD_ROUTE_FLAGS: routes.set(row, R_FLAGS, <i32>item.u32("route flags")); break;
+      case RECORD_ROUTE_MTU: routes.set(row, R_MTU, <i32>item.u32("route MTU")); break;
+      case RECORD_ROUTE_PROTOCOL: routes.set(row, R_PROTOCOL, <i32>item.u32("route protocol")); break;
     }
   }
-  append(chain, C_ROUTE_HEAD, routes, row);
+  appendRoute(chain, row);
 }
 
 function decodeDestination(row: i32, base: usize): void {
   // A destination that is present but has no IP is a non-nil IPNet with a nil IP.
   routes.set(row, R_DST, 0);
-  routes.set(row, R_DST + 1, 0);
+  routes.set(row, R_DST_LENGTH, 0);
   routes.set(row, R_DST_MASK_KIND, MASK_NIL);
   inner.reset(item.value, item.value + <usize>item.length, base, true);
   while (inner.next()) {
-    if (inner.type == IPNET_IP) setBytes(routes, row, R_DST, inner);
-    else if (inner.type == IPNET_MASK) setMask(routes, row, R_DST_MASK_KIND, inner, base);
+    if (inner.type == RECORD_IPNET_IP) setBytes(routes, row, R_DST, R_DST_LENGTH, inner);
+    else if (inner.type == RECORD_IPNET_MASK) setMask(routes, row, R_DST_MASK_KIND, R_DST_MASK_A, R_DST_MASK_B, inner);
   }
 }
 
 function decodeNeigh(chain: i32, base: usize): void {
   const row = neighs.add();
-  neighs.set(row, N_IP + 1, NONE);
-  neighs.set(row, N_LLADDR + 1, NONE);
+  neighs.set(row, N_IP_LENGTH, NONE);
+  neighs.set(row, N_LLADDR_LENGTH, NONE);
   item.reset(fields.value, fields.value + <usize>fields.length, base, true);
   while (item.next()) {
     switch (item.type) {
-      case NEIGH_IP: setBytes(neighs, row, N_IP, item); break;
-      case NEIGH_LLADDR: setBytes(neighs, row, N_LLADDR, item); break;
-      case NEIGH_STATE: neighs.set(row, N_STATE, <i32>item.u32("neighbour state")); break;
-      case NEIGH_FLAGS: neighs.set(row, N_FLAGS, <i32>item.u32("neighbour flags")); break;
+      case RECORD_NEIGH_IP: setBytes(neighs, row, N_IP, N_IP_LENGTH, item); break;
+      case RECORD_NEIGH_LLADDR: setBytes(neighs, row, N_LLADDR, N_LLADDR_LENGTH, item); break;
+      case RECORD_NEIGH_STATE: neighs.set(row, N_STATE, <i32>item.u32("neighbour state")); break;
+      case RECORD_NEIGH_FLAGS: neighs.set(row, N_FLAGS, <i32>item.u32("neighbour flags")); break;
     }
   }
-  append(chain, C_NEIGH_HEAD, neighs, row);
+  appendNeighbour(chain, row);
 }
 
-function setBytes(table: Table, row: i32, field: i32, reader: AttributeReader): void {
-  table.set(row, field, reader.offsetOfValue());
-  table.set(row, field + 1, reader.length);
+function setBytes(table: Table, row: i32, offsetField: i32, lengthField: i32, reader: AttributeReader): void {
+  table.set(row, offsetField, reader.offsetOfValue());
+  table.set(row, lengthField, reader.length);
 }
 
 /** Raw mask bytes: a MASK_BYTES mask keeps its absolute pointer, read by text/ip.ts. */
-function setMask(table: Table, row: i32, kindField: i32, reader: AttributeReader, base: usize): void {
+function setMask(table: Table, row: i32, kindField: i32, pointerField: i32, lengthField: i32, reader: AttributeReader): void {
   table.set(row, kindField, MASK_BYTES);
-  table.set(row, kindField + 1, <i32>reader.value);
-  table.set(row, kindField + 2, reader.length);
+  table.set(row, pointerField, <i32>reader.value);
+  table.set(row, lengthField, reader.length);
 }
 
 export function isHintType(type: u16): bool {

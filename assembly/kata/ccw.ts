@@ -5,8 +5,11 @@
 // subsystem, always 0 seen from the guest. The ids come as hints keyed by interface name,
 // for scanned links and hand-described endpoints alike.
 import { lastError, TextBuffer } from "../errors";
-import { endpoints, E_CCW, E_NAME, hints, H_KIND, H_NAME, H_VALUE, inputBase, NONE } from "../model";
-import { KATANET_CCW_DEVICE } from "../input/records";
+import {
+  endpoints, E_CCW, E_CCW_LENGTH, hints, H_KIND, H_VALUE, inputBase, NONE, endpointName, endpointNameLength, hintName,
+  hintNameLength, hintValueLength,
+} from "../model";
+import { KATANET_CCW_DEVICE } from "../input/record-types";
 import { out } from "../proto/writer";
 import { bytesEqual } from "../text/compare";
 import { hexDigit, hexGroupAt } from "../text/digits";
@@ -30,12 +33,12 @@ let devnoStart: i32 = 0;
 /** Gives each endpoint its CCW device from the hints and checks them all, as load does PCI paths. */
 export function resolveCcwDevices(): bool {
   for (let row = 0; row < endpoints.rows; row++) {
-    const name = inputBase + <usize>endpoints.get(row, E_NAME);
-    const nameLength = endpoints.get(row, E_NAME + 1);
+    const name = endpointName(row);
+    const nameLength = endpointNameLength(row);
     const hint = findByName(name, nameLength);
     endpoints.set(row, E_CCW, hint == NONE ? 0 : hints.get(hint, H_VALUE));
-    endpoints.set(row, E_CCW + 1, hint == NONE ? NONE : hints.get(hint, H_VALUE + 1));
-    if (hint != NONE && !checkCcwDevice(hints.get(hint, H_VALUE), hints.get(hint, H_VALUE + 1), name, nameLength)) return false;
+    endpoints.set(row, E_CCW_LENGTH, hint == NONE ? NONE : hintValueLength(hint));
+    if (hint != NONE && !checkCcwDevice(hints.get(hint, H_VALUE), hintValueLength(hint), name, nameLength)) return false;
   }
   return true;
 }
@@ -43,7 +46,7 @@ export function resolveCcwDevices(): bool {
 function findByName(name: usize, length: i32): i32 {
   for (let row = 0; row < hints.rows; row++) {
     if (hints.get(row, H_KIND) != KATANET_CCW_DEVICE) continue;
-    if (bytesEqual(inputBase + <usize>hints.get(row, H_NAME), hints.get(row, H_NAME + 1), name, length)) return row;
+    if (bytesEqual(hintName(row), hintNameLength(row), name, length)) return row;
   }
   return NONE;
 }
@@ -69,7 +72,7 @@ function checkCcwDevice(offset: i32, length: i32, name: usize, nameLength: i32):
 
 /** Writes an endpoint's checked CCW device as String() does; nothing when it has none. */
 export function writeCcwDevice(endpoint: i32): void {
-  const length = endpoints.get(endpoint, E_CCW + 1);
+  const length = endpoints.get(endpoint, E_CCW_LENGTH);
   if (length <= 0) return;
   const parsed = parse(inputBase + <usize>endpoints.get(endpoint, E_CCW), length);
   out.byte(48);

@@ -3,11 +3,12 @@
 // an element of Interfaces/Routes/ARPNeighbors and, for an interface, a whole
 // UpdateInterfaceRequest. Every rule of the conversion lives in this file.
 import {
-  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_TAIL,
-  C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_TAIL, endpoints, E_CCW, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_HIGH, E_MTU_LOW, E_NAME, E_PCI,
-  E_RAW_FLAGS, E_TYPE, findChain, inputBase, neighs, NONE, NO_RUN, N_FLAGS, N_IP, N_LLADDR, N_PREPARED, N_STATE,
-  prepared, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_MTU, R_PREPARED,
-  R_PROTOCOL, R_SCOPE, R_SRC,
+  addrs, A_IP, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_RUN_END,
+  C_NEIGH_TAIL, C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_RUN_END, C_ROUTE_TAIL, endpoints, E_CCW, E_HW, E_HW_LENGTH, E_HW_IS_TEXT,
+  E_KEY, E_MTU_HIGH, E_MTU_LOW, E_PCI, E_PCI_LENGTH, E_RAW_FLAGS, E_TYPE, E_TYPE_LENGTH, findChain, inputBase, neighs, NONE,
+  NO_RUN, N_FLAGS, N_IP, N_IP_LENGTH, N_LLADDR, N_LLADDR_LENGTH, N_PREPARED, N_STATE, prepared, routes, R_DST, R_DST_LENGTH,
+  R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FAMILY_V6, R_FLAGS, R_GW, R_GW_LENGTH, R_MTU, R_PREPARED, R_PROTOCOL, R_SCOPE,
+  R_SRC, R_SRC_LENGTH, chainDevice, chainDeviceLength, endpointName, endpointNameLength,
 } from "../model";
 import { IFF_NOARP, NUD_PERMANENT, NUD_REACHABLE, RTPROT_KERNEL } from "../netlink/constants";
 import { closeAt, intFieldAt, openAt, out, stringFieldAt, uintFieldAt } from "../proto/writer";
@@ -76,8 +77,8 @@ export function chainOf(endpoint: i32): i32 {
 
 export function writeInterface(endpoint: i32): void {
   const element = out.open(ELEMENT);
-  const name = at(endpoints.get(endpoint, E_NAME));
-  const nameLength = endpoints.get(endpoint, E_NAME + 1);
+  const name = endpointName(endpoint);
+  const nameLength = endpointNameLength(endpoint);
   out.stringField(IFACE_DEVICE, name, nameLength);
   out.stringField(IFACE_NAME, name, nameLength);
   const chain = chainOf(endpoint);
@@ -100,13 +101,13 @@ function writeAddress(addr: i32): void {
 
 /** Interface.IPAddresses leaves loopback addresses out. */
 export function addressVerdict(addr: i32): u8 {
-  return isLoopback(at(addrs.get(addr, A_IP)), addrs.get(addr, A_IP + 1)) ? ADDRESS_LOOPBACK : SENT;
+  return isLoopback(at(addrs.get(addr, A_IP)), addrs.get(addr, A_IP_LENGTH)) ? ADDRESS_LOOPBACK : SENT;
 }
 
 /** An IPAddress message as field `field` (of an Interface, or an element on its own). */
 export function writeAddressField(field: u32, addr: i32): void {
   const ip = at(addrs.get(addr, A_IP));
-  const ipLength = addrs.get(addr, A_IP + 1);
+  const ipLength = addrs.get(addr, A_IP_LENGTH);
   const message = out.open(field);
   out.intField(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6);
   const text = out.open(ADDRESS_TEXT);
@@ -120,7 +121,7 @@ export function writeAddressField(field: u32, addr: i32): void {
 
 function writeHardwareAddress(endpoint: i32): void {
   const hw = at(endpoints.get(endpoint, E_HW));
-  const length = endpoints.get(endpoint, E_HW + 1);
+  const length = endpoints.get(endpoint, E_HW_LENGTH);
   if (length <= 0) return;
   if (endpoints.get(endpoint, E_HW_IS_TEXT)) {
     out.stringField(IFACE_HWADDR, hw, length);
@@ -148,7 +149,7 @@ function writeDevicePath(endpoint: i32): void {
 }
 
 function writeEndpointType(endpoint: i32): void {
-  const length = endpoints.get(endpoint, E_TYPE + 1);
+  const length = endpoints.get(endpoint, E_TYPE_LENGTH);
   if (length != NONE) {
     out.stringField(IFACE_TYPE, at(endpoints.get(endpoint, E_TYPE)), length);
     return;
@@ -178,7 +179,7 @@ function writeEndpointType(endpoint: i32): void {
 export function writeRouteAt(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
   const element = openAt(ELEMENT, pos);
   pos = element;
-  const dstLength = fieldAt(row, R_DST + 1);
+  const dstLength = fieldAt(row, R_DST_LENGTH);
   if (dstLength != NONE) {
     const field = openAt(ROUTE_DEST, pos);
     pos = ipNetAt(
@@ -187,9 +188,9 @@ export function writeRouteAt(row: usize, device: usize, deviceLength: i32, pos: 
     );
     pos = closeAt(field, pos);
   }
-  pos = optionalIPAt(ROUTE_GATEWAY, fieldAt(row, R_GW), fieldAt(row, R_GW + 1), pos);
+  pos = optionalIPAt(ROUTE_GATEWAY, fieldAt(row, R_GW), fieldAt(row, R_GW_LENGTH), pos);
   pos = stringFieldAt(ROUTE_DEVICE, device, deviceLength, pos);
-  pos = optionalIPAt(ROUTE_SOURCE, fieldAt(row, R_SRC), fieldAt(row, R_SRC + 1), pos);
+  pos = optionalIPAt(ROUTE_SOURCE, fieldAt(row, R_SRC), fieldAt(row, R_SRC_LENGTH), pos);
   const scope = fieldAt(row, R_SCOPE);
   pos = uintFieldAt(ROUTE_SCOPE, unsigned(scope & 0xff), pos);
   // utils.ConvertAddressFamily: only AF_INET6 is v6, whatever the addresses say.
@@ -216,7 +217,7 @@ export function isGuestNeighbour(endpoint: i32, row: usize, rule: i32): bool {
 export function neighbourVerdict(endpoint: i32, row: usize, rule: i32): u8 {
   if (rule == RULE_SEED) return isSeedNeighbour(row) ? SENT : NEIGH_NOT_PERMANENT;
   // preseed-gateway: permanent entries, and reachable default gateways, with a MAC
-  if (fieldAt(row, N_LLADDR + 1) == NONE) return NEIGH_NO_LLADDR;
+  if (fieldAt(row, N_LLADDR_LENGTH) == NONE) return NEIGH_NO_LLADDR;
   if (!mayBePreseeded(row)) return NEIGH_NOT_PERMANENT;
   return fieldAt(row, N_STATE) == NUD_PERMANENT || isDefaultGateway(endpoint, row) ? SENT : NEIGH_NOT_GATEWAY;
 }
@@ -229,7 +230,7 @@ export function neighbourVerdict(endpoint: i32, row: usize, rule: i32): u8 {
 /** What preseed-gateway can list before it looks at routes: permanent or reachable entries with a MAC. */
 @inline function mayBePreseeded(row: usize): bool {
   const state = fieldAt(row, N_STATE);
-  return fieldAt(row, N_LLADDR + 1) != NONE && (state == NUD_PERMANENT || state == NUD_REACHABLE);
+  return fieldAt(row, N_LLADDR_LENGTH) != NONE && (state == NUD_PERMANENT || state == NUD_REACHABLE);
 }
 
 /** gatewaySetFromRoutes: gateways of the endpoint's routes with no or a zero-length destination. */
@@ -237,11 +238,11 @@ function isDefaultGateway(endpoint: i32, neigh: usize): bool {
   const chain = chainOf(endpoint);
   let route = chain == NONE ? NONE : chains.get(chain, C_ROUTE_HEAD);
   const ip = at(fieldAt(neigh, N_IP));
-  const ipLength = fieldAt(neigh, N_IP + 1);
+  const ipLength = fieldAt(neigh, N_IP_LENGTH);
   while (route != NONE) {
-    const gwLength = routes.get(route, R_GW + 1);
+    const gwLength = routes.get(route, R_GW_LENGTH);
     const isDefault =
-      routes.get(route, R_DST + 1) == NONE ||
+      routes.get(route, R_DST_LENGTH) == NONE ||
       maskOnes(routes.get(route, R_DST_MASK_KIND), routes.get(route, R_DST_MASK_A), routes.get(route, R_DST_MASK_B)) == 0;
     if (gwLength != NONE && isDefault && sameIPText(ip, ipLength, at(routes.get(route, R_GW)), gwLength)) return true;
     route = routes.get(route, 0);
@@ -252,14 +253,14 @@ function isDefaultGateway(endpoint: i32, neigh: usize): bool {
 export function writeNeighbourAt(row: usize, device: usize, deviceLength: i32, pos: usize): usize {
   const element = openAt(ELEMENT, pos);
   const ip = at(fieldAt(row, N_IP));
-  const ipLength = fieldAt(row, N_IP + 1);
+  const ipLength = fieldAt(row, N_IP_LENGTH);
   const to = openAt(NEIGH_TO, element);
   pos = intFieldAt(ADDRESS_FAMILY, isIPv4(ip, ipLength) ? 0 : FAMILY_V6, to);
   const text = openAt(ADDRESS_TEXT, pos);
   pos = closeAt(text, ipAt(ip, ipLength, text));
   pos = closeAt(to, pos);
   pos = stringFieldAt(NEIGH_DEVICE, device, deviceLength, pos);
-  const lladdrLength = fieldAt(row, N_LLADDR + 1);
+  const lladdrLength = fieldAt(row, N_LLADDR_LENGTH);
   if (lladdrLength > 0) {
     const field = openAt(NEIGH_LLADDR, pos);
     pos = closeAt(field, macAt(at(fieldAt(row, N_LLADDR)), lladdrLength, field));
@@ -303,17 +304,19 @@ export function prepareChain(chain: i32): void {
 /** Only what some rule may list is prepared: the kernel's own routes, for one, never are. */
 function prepareRow(row: usize, isRoute: bool, chain: i32): void {
   const inRun = isRoute ? isGuestRoute(row) : isSeedNeighbour(row);
-  const deviceLength = chains.get(chain, C_DEVICE + 1);
+  const deviceLength = chainDeviceLength(chain);
   let entry = NONE;
   let end = NONE;
   if (deviceLength != NONE && (inRun || (!isRoute && mayBePreseeded(row)))) {
     const start = prepared.reserve(elementBound(row, isRoute, deviceLength));
-    const written = writeElementAt(row, isRoute, at(chains.get(chain, C_DEVICE)), deviceLength, start);
+    const written = writeElementAt(row, isRoute, chainDevice(chain), deviceLength, start);
     entry = prepared.commit(start, written);
     end = entry + <i32>(written - start);
   }
   setFieldAt(row, preparedField(isRoute), entry);
-  if (inRun) extendRun(chain, isRoute ? C_ROUTE_RUN : C_NEIGH_RUN, entry, end);
+  if (inRun) {
+    extendRun(chain, isRoute ? C_ROUTE_RUN : C_NEIGH_RUN, isRoute ? C_ROUTE_RUN_END : C_NEIGH_RUN_END, entry, end);
+  }
 }
 
 /**
@@ -321,14 +324,14 @@ function prepareRow(row: usize, isRoute: bool, chain: i32): void {
  * span of the log output copies without visiting rows, while the elements follow one
  * another there: a link's routes in dump order do, unless other links' routes interleave.
  */
-function extendRun(chain: i32, field: i32, entry: i32, end: i32): void {
-  const start = chains.get(chain, field);
+function extendRun(chain: i32, startField: i32, endField: i32, entry: i32, end: i32): void {
+  const start = chains.get(chain, startField);
   if (start == NO_RUN) return;
-  if (entry != NONE && (start == NONE || chains.get(chain, field + 1) == entry)) {
-    if (start == NONE) chains.set(chain, field, entry);
-    chains.set(chain, field + 1, end);
+  if (entry != NONE && (start == NONE || chains.get(chain, endField) == entry)) {
+    if (start == NONE) chains.set(chain, startField, entry);
+    chains.set(chain, endField, end);
   } else {
-    chains.set(chain, field, NO_RUN); // not prepared, or apart from the rest
+    chains.set(chain, startField, NO_RUN); // not prepared, or apart from the rest
   }
 }
 
@@ -336,9 +339,9 @@ function extendRun(chain: i32, field: i32, entry: i32, end: i32): void {
 export function preparedForEndpoint(endpoint: i32): bool {
   const chain = chainOf(endpoint);
   if (chain == NONE) return false;
-  const length = chains.get(chain, C_DEVICE + 1);
+  const length = chainDeviceLength(chain);
   return length != NONE && bytesEqual(
-    at(chains.get(chain, C_DEVICE)), length, at(endpoints.get(endpoint, E_NAME)), endpoints.get(endpoint, E_NAME + 1),
+    chainDevice(chain), length, endpointName(endpoint), endpointNameLength(endpoint),
   );
 }
 
@@ -357,12 +360,12 @@ export function unpreparedSize(row: usize, isRoute: bool, device: usize, deviceL
 }
 
 export function interfaceBound(endpoint: i32): i32 {
-  let bound = 96 + 2 * endpoints.get(endpoint, E_NAME + 1) + endpoints.get(endpoint, E_TYPE + 1);
-  bound += 3 * endpoints.get(endpoint, E_HW + 1) + 3 * max(0, endpoints.get(endpoint, E_PCI + 1)) + CCW_DEVICE_TEXT_MAX;
+  let bound = 96 + 2 * endpointNameLength(endpoint) + endpoints.get(endpoint, E_TYPE_LENGTH);
+  bound += 3 * endpoints.get(endpoint, E_HW_LENGTH) + 3 * max(0, endpoints.get(endpoint, E_PCI_LENGTH)) + CCW_DEVICE_TEXT_MAX;
   const chain = chainOf(endpoint);
   let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);
   while (addr != NONE) {
-    bound += 32 + ipTextBound(addrs.get(addr, A_IP + 1));
+    bound += 32 + ipTextBound(addrs.get(addr, A_IP_LENGTH));
     addr = addrs.get(addr, 0);
   }
   return bound;
@@ -371,13 +374,13 @@ export function interfaceBound(endpoint: i32): i32 {
 /** A route's fields but its device. */
 function routePartsBound(row: usize): i32 {
   return (
-    80 + ipTextBound(fieldAt(row, R_DST + 1)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
-    ipTextBound(fieldAt(row, R_GW + 1)) + ipTextBound(fieldAt(row, R_SRC + 1))
+    80 + ipTextBound(fieldAt(row, R_DST_LENGTH)) + 2 * max(0, fieldAt(row, R_DST_MASK_B)) +
+    ipTextBound(fieldAt(row, R_GW_LENGTH)) + ipTextBound(fieldAt(row, R_SRC_LENGTH))
   );
 }
 
 function neighbourPartsBound(row: usize): i32 {
-  return 80 + ipTextBound(fieldAt(row, N_IP + 1)) + 3 * max(0, fieldAt(row, N_LLADDR + 1));
+  return 80 + ipTextBound(fieldAt(row, N_IP_LENGTH)) + 3 * max(0, fieldAt(row, N_LLADDR_LENGTH));
 }
 
 /** Room to write a route's or neighbour's element with a device of `deviceLength` bytes. */

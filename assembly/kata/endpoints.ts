@@ -3,12 +3,13 @@
 // the whole scan. Rejections are reported by name; with keep-going they skip one link.
 import { lastError, TextBuffer } from "../errors";
 import {
-  chains, C_ADDR_COUNT, endpoints, E_HW, E_HW_IS_TEXT, E_KEY, E_MTU_LOW, E_NAME, E_PCI, E_RAW_FLAGS,
-  E_TYPE, findChain, pairIndex, setPairIndex, hints, H_KIND, H_NAME, H_VALUE, inputBase, links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME,
-  L_TUN_MODE, L_TYPE, NONE,
+  chains, C_ADDR_COUNT, endpoints, E_HW, E_HW_LENGTH, E_HW_IS_TEXT, E_KEY, E_MTU_LOW, E_NAME, E_NAME_LENGTH, E_PCI,
+  E_PCI_LENGTH, E_RAW_FLAGS, E_TYPE, E_TYPE_LENGTH, findChain, pairIndex, setPairIndex, hints, H_KIND, H_VALUE, inputBase,
+  links, L_FLAGS, L_INDEX, L_MAC, L_MAC_LENGTH, L_MTU, L_NAME, L_TUN_MODE, L_TYPE, L_TYPE_LENGTH, NONE, endpointName,
+  endpointNameLength, hintName, hintNameLength, hintValue, hintValueLength, linkName, linkNameLength,
 } from "../model";
 import { IFF_LOOPBACK } from "../netlink/constants";
-import { KATANET_BUS_INFO, KATANET_PCI_PATH, KATANET_VHOST_USER } from "../input/records";
+import { KATANET_BUS_INFO, KATANET_PCI_PATH, KATANET_VHOST_USER } from "../input/record-types";
 import { bytesEqual, bytesEqualAscii, compareBytes } from "../text/compare";
 import { Table } from "../memory/table";
 import { hashBytes, hashInteger, RowIndex } from "../memory/row-index";
@@ -57,7 +58,8 @@ export const SKIP_REJECTED_PAIR_INDEX = 4; // the same, for want of a pair index
 
 export const S_LINK = 0;
 export const S_REASON = 1;
-export const S_TEXT = 2; // +1: offset and length of the reason text in `rejections`
+export const S_TEXT = 2; // the reason text, in `rejections`
+export const S_TEXT_LENGTH = S_TEXT + 1;
 export const skipped = new Table(4);
 export const rejections = new TextBuffer(); // keep-going reasons, back to back
 
@@ -102,12 +104,8 @@ function reject(link: i32): void {
   const start = rejections.length;
   rejections.bytes(lastError.text.ptr, lastError.text.length);
   skipped.set(row, S_TEXT, start);
-  skipped.set(row, S_TEXT + 1, rejections.length - start); // what fitted
+  skipped.set(row, S_TEXT_LENGTH, rejections.length - start); // what fitted
   lastError.reset();
-}
-
-@inline function nameOf(link: i32): usize {
-  return inputBase + <usize>links.get(link, L_NAME);
 }
 
 // Lookups for the "already added" rule, kept as endpoints are added: by name, and by
@@ -116,11 +114,11 @@ const byName = new RowIndex();
 const byPair = new RowIndex();
 
 function alreadyAdded(link: i32): bool {
-  const name = nameOf(link);
-  const length = links.get(link, L_NAME + 1);
+  const name = linkName(link);
+  const length = linkNameLength(link);
   byName.find(hashBytes(name, length));
   for (let row = byName.next(); row != NONE; row = byName.next()) {
-    if (bytesEqual(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1), name, length)) return true;
+    if (bytesEqual(endpointName(row), endpointNameLength(row), name, length)) return true;
   }
   // the pair's virtual interface carries the endpoint's own name, checked above
   const index = pairNameIndex(name, length);
@@ -159,7 +157,7 @@ function addEndpoint(link: i32): bool {
     return true;
   }
   const type = links.get(link, L_TYPE);
-  const typeLength = links.get(link, L_TYPE + 1);
+  const typeLength = links.get(link, L_TYPE_LENGTH);
   if (typeLength == NONE && type == TYPE_TUNTAP) return addTuntap(link, index);
   if (typeLength != NONE) {
     const text = inputBase + <usize>type;
@@ -189,7 +187,7 @@ function addTuntap(link: i32, index: i64): bool {
 }
 
 function fail(link: i32): TextBuffer {
-  return lastError.kata(nameOf(link), links.get(link, L_NAME + 1));
+  return lastError.kata(linkName(link), linkNameLength(link));
 }
 
 /**
@@ -202,8 +200,8 @@ function nextPairIndex(link: i32): i64 {
   const last = endpoints.rows - 1;
   const count = <i64>endpoints.rows;
   if (last < 0) return 0;
-  const previous = inputBase + <usize>endpoints.get(last, E_NAME);
-  const length = endpoints.get(last, E_NAME + 1);
+  const previous = endpointName(last);
+  const length = endpointNameLength(last);
   let start = 0;
   while (start < length && !isDigit(load<u8>(previous + <usize>start))) start++;
   let end = start;
@@ -232,20 +230,20 @@ function nextPairIndex(link: i32): i64 {
 /** Kata's isPhysicalIface: ethtool bus info of three ':'-separated parts, never for "lo". */
 function isPhysical(link: i32): bool {
   const hint = findHint(KATANET_BUS_INFO, link);
-  if (hint == NONE || bytesEqualAscii(nameOf(link), links.get(link, L_NAME + 1), "lo")) return false;
-  const value = inputBase + <usize>hints.get(hint, H_VALUE);
-  const length = hints.get(hint, H_VALUE + 1);
+  if (hint == NONE || bytesEqualAscii(linkName(link), linkNameLength(link), "lo")) return false;
+  const value = hintValue(hint);
+  const length = hintValueLength(hint);
   let colons = 0;
   for (let i = 0; i < length; i++) if (load<u8>(value + <usize>i) == 58) colons++;
   return colons == 2;
 }
 
 export function findHint(kind: i32, link: i32): i32 {
-  const name = nameOf(link);
-  const length = links.get(link, L_NAME + 1);
+  const name = linkName(link);
+  const length = linkNameLength(link);
   for (let row = 0; row < hints.rows; row++) {
     if (hints.get(row, H_KIND) != kind) continue;
-    if (bytesEqual(inputBase + <usize>hints.get(row, H_NAME), hints.get(row, H_NAME + 1), name, length)) return row;
+    if (bytesEqual(hintName(row), hintNameLength(row), name, length)) return row;
   }
   return NONE;
 }
@@ -254,19 +252,19 @@ function addRow(link: i32, type: i32, pair: i64): bool {
   const row = endpoints.add();
   endpoints.set(row, E_KEY, links.get(link, L_INDEX));
   endpoints.set(row, E_NAME, links.get(link, L_NAME));
-  endpoints.set(row, E_NAME + 1, links.get(link, L_NAME + 1));
+  endpoints.set(row, E_NAME_LENGTH, linkNameLength(link));
   endpoints.set(row, E_TYPE, type);
-  endpoints.set(row, E_TYPE + 1, NONE);
+  endpoints.set(row, E_TYPE_LENGTH, NONE);
   endpoints.set(row, E_HW, links.get(link, L_MAC));
-  endpoints.set(row, E_HW + 1, max(0, links.get(link, L_MAC + 1)));
+  endpoints.set(row, E_HW_LENGTH, max(0, links.get(link, L_MAC_LENGTH)));
   endpoints.set(row, E_HW_IS_TEXT, 0);
   const pci = findHint(KATANET_PCI_PATH, link);
   endpoints.set(row, E_PCI, pci == NONE ? 0 : hints.get(pci, H_VALUE));
-  endpoints.set(row, E_PCI + 1, pci == NONE ? NONE : hints.get(pci, H_VALUE + 1));
+  endpoints.set(row, E_PCI_LENGTH, pci == NONE ? NONE : hintValueLength(pci));
   endpoints.set(row, E_MTU_LOW, links.get(link, L_MTU));
   endpoints.set(row, E_RAW_FLAGS, links.get(link, L_FLAGS));
   setPairIndex(row, pair);
-  byName.add(hashBytes(nameOf(link), links.get(link, L_NAME + 1)), row);
+  byName.add(hashBytes(linkName(link), linkNameLength(link)), row);
   if (pair >= 0) byPair.add(hashInteger(pair), row);
   return true;
 }
@@ -305,7 +303,7 @@ function merge(order: usize, scratch: usize, start: i32, middle: i32, end: i32):
 
 function compareNames(a: i32, b: i32): i32 {
   return compareBytes(
-    inputBase + <usize>endpoints.get(a, E_NAME), endpoints.get(a, E_NAME + 1),
-    inputBase + <usize>endpoints.get(b, E_NAME), endpoints.get(b, E_NAME + 1),
+    endpointName(a), endpointNameLength(a),
+    endpointName(b), endpointNameLength(b),
   );
 }

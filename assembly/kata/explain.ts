@@ -4,14 +4,16 @@
 // the scan loop's skip table and the same verdict functions the sections use. Built only
 // when asked, so the conversion pays one byte per route message and nothing else.
 //
-// Record, per item: u8 kind, u8 reason, u8 change, u8 0, i32 detail, then three i32-length
-// byte strings: the link's name, a text (Go's error for a rejected link), and the object
-// as a field-1 list element (Interface, IPAddress, Route, ARPNeighbor).
+// Record, per item: a header of EXPLAIN_HEADER_SIZE bytes (u8 kind, u8 reason, u8 change,
+// i32 detail, at the EXPLAIN_*_AT offsets), then three i32-length byte strings: the
+// link's name, a text (Go's error for a rejected link), and the object as a field-1 list
+// element (Interface, IPAddress, Route, ARPNeighbor).
 import { ERR_OUTPUT_TOO_SMALL, lastError } from "../errors";
 import {
-  addrs, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_DEVICE, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_NAME,
-  E_RAW_FLAGS, findChain, inputBase, links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME, L_TYPE, neighs, NONE, N_STATE,
-  routeDecoded, routes, ROUTE_KEPT, R_DST, R_FAMILY_V6, R_GW, R_SCOPE,
+  addrs, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chains, C_ADDR_HEAD, C_NEIGH_HEAD, C_ROUTE_HEAD, endpoints, E_RAW_FLAGS,
+  findChain, inputBase, links, L_FLAGS, L_INDEX, L_MAC, L_MAC_LENGTH, L_MTU, L_TYPE, L_TYPE_LENGTH, neighs, NONE, N_STATE,
+  routeDecoded, routes, ROUTE_KEPT, R_DST, R_DST_LENGTH, R_FAMILY_V6, R_GW, R_GW_LENGTH, R_SCOPE, chainDevice,
+  chainDeviceLength, endpointName, endpointNameLength, linkName, linkNameLength,
 } from "../model";
 import { fieldAt } from "../memory/table";
 import { IFF_NOARP, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants";
@@ -24,16 +26,25 @@ import {
   addressVerdict, elementBound, interfaceBound, ipTextBound, neighbourVerdict, routeVerdict, writeAddressField, writeElementAt,
   writeInterface,
 } from "./convert";
-import { linkTypeText, rejections, skipped, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES, SKIP_REJECTED, S_LINK, S_REASON, S_TEXT } from "./endpoints";
+import {
+  linkTypeText, rejections, skipped, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES, SKIP_REJECTED, S_LINK, S_REASON,
+  S_TEXT, S_TEXT_LENGTH,
+} from "./endpoints";
 import {
   ADDRESS_LINK_DROPPED, CHANGED_FAMILY_V6, CHANGED_MASK, CHANGED_RAW_FLAGS, LINK_ALREADY_ADDED, LINK_LOOPBACK, LINK_NO_ADDRESS,
   LINK_PAIR_INDEX, LINK_UNSUPPORTED, NEIGH_OTHER_DEVICE, ROUTE_OTHER_DEVICE, SENT, UNCHANGED,
 } from "./reasons";
 
-const KIND_LINK: u8 = 0;
-const KIND_ADDRESS: u8 = 1;
-const KIND_ROUTE: u8 = 2;
-const KIND_NEIGHBOUR: u8 = 3;
+export const EXPLAIN_LINK: u8 = 0;
+export const EXPLAIN_ADDRESS: u8 = 1;
+export const EXPLAIN_ROUTE: u8 = 2;
+export const EXPLAIN_NEIGHBOUR: u8 = 3;
+
+export const EXPLAIN_KIND_AT = 0;
+export const EXPLAIN_REASON_AT = 1;
+export const EXPLAIN_CHANGE_AT = 2;
+export const EXPLAIN_DETAIL_AT = 4;
+export const EXPLAIN_HEADER_SIZE = 8;
 
 export let explainNeeded: i32 = 0;
 
@@ -128,13 +139,13 @@ function explainLink(link: i32): bool {
     const chain = findChain(links.get(link, L_INDEX));
     return explainEndpointLink(chainEndpoint[chain]);
   }
-  const name = inputBase + <usize>links.get(link, L_NAME);
-  const nameLength = links.get(link, L_NAME + 1);
+  const name = linkName(link);
+  const nameLength = linkNameLength(link);
   const reason = skipped.get(skip, S_REASON);
   const rejected = reason >= SKIP_REJECTED;
-  const textLength = rejected ? skipped.get(skip, S_TEXT + 1) : 0;
-  const bound = 24 + 3 * nameLength + textLength + 3 * max(0, links.get(link, L_MAC + 1)) + 112;
-  if (!startItem(KIND_LINK, skipReason(reason), UNCHANGED, links.get(link, L_FLAGS), name, nameLength, bound)) return false;
+  const textLength = rejected ? skipped.get(skip, S_TEXT_LENGTH) : 0;
+  const bound = 24 + 3 * nameLength + textLength + 3 * max(0, links.get(link, L_MAC_LENGTH)) + 112;
+  if (!startItem(EXPLAIN_LINK, skipReason(reason), UNCHANGED, links.get(link, L_FLAGS), name, nameLength, bound)) return false;
   text(rejected ? rejections.ptr + <usize>skipped.get(skip, S_TEXT) : 0, textLength);
   const element = startElement();
   writeLinkObject(link);
@@ -150,11 +161,11 @@ function skipReason(reason: i32): u8 {
 }
 
 function explainEndpointLink(endpoint: i32): bool {
-  const name = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-  const nameLength = endpoints.get(endpoint, E_NAME + 1);
+  const name = endpointName(endpoint);
+  const nameLength = endpointNameLength(endpoint);
   const flags = endpoints.get(endpoint, E_RAW_FLAGS);
   const change = <u32>flags & ~IFF_NOARP ? CHANGED_RAW_FLAGS : UNCHANGED;
-  if (!startItem(KIND_LINK, SENT, change, flags, name, nameLength, 24 + nameLength + interfaceBound(endpoint))) return false;
+  if (!startItem(EXPLAIN_LINK, SENT, change, flags, name, nameLength, 24 + nameLength + interfaceBound(endpoint))) return false;
   text(0, 0);
   const element = startElement();
   writeInterface(endpoint);
@@ -168,8 +179,8 @@ function explainAddress(addr: i32): bool {
   const kind = addrs.get(addr, A_MASK_KIND);
   const oddMask = kind == MASK_NIL || (kind == MASK_BYTES && simpleMaskLength(<usize>addrs.get(addr, A_MASK_A), addrs.get(addr, A_MASK_B)) < 0);
   const nameLength = deviceLength(chain);
-  const bound = 24 + nameLength + 40 + ipTextBound(addrs.get(addr, A_IP + 1));
-  if (!startItem(KIND_ADDRESS, reason, oddMask ? CHANGED_MASK : UNCHANGED, 0, device(chain), nameLength, bound)) return false;
+  const bound = 24 + nameLength + 40 + ipTextBound(addrs.get(addr, A_IP_LENGTH));
+  if (!startItem(EXPLAIN_ADDRESS, reason, oddMask ? CHANGED_MASK : UNCHANGED, 0, device(chain), nameLength, bound)) return false;
   text(0, 0);
   const element = startElement();
   writeAddressField(1, addr);
@@ -182,7 +193,7 @@ function explainRoute(route: i32, decoded: u8): bool {
   const row = routes.rowAt(route);
   let reason = decoded;
   if (reason == SENT) reason = chainEndpoint[chain] == NONE ? ROUTE_OTHER_DEVICE : routeVerdict(row);
-  return writeListItem(KIND_ROUTE, reason, routeChange(row), 0, row, chain);
+  return writeListItem(EXPLAIN_ROUTE, reason, routeChange(row), 0, row, chain);
 }
 
 /** A route the library's RouteList never returns: read into a scratch row only to show it. */
@@ -192,14 +203,14 @@ function explainUnreadRoute(message: usize, verdict: u8): bool {
   lastError.reset(); // attributes nobody reads may be anything: show what could be read
   const table = <i32>load<u8>(messagePayload(message) + 4);
   const row = routes.rowAt(route);
-  const written = writeListItem(KIND_ROUTE, verdict, routeChange(row), table, row, outputInterface == 0 ? NONE : findChain(outputInterface));
+  const written = writeListItem(EXPLAIN_ROUTE, verdict, routeChange(row), table, row, outputInterface == 0 ? NONE : findChain(outputInterface));
   routes.removeLast();
   return written;
 }
 
 /** A route or neighbour item: its element written as Kata writes it, on its link's name. */
 function writeListItem(kind: u8, reason: u8, change: u8, detail: i32, row: usize, chain: i32): bool {
-  const isRoute = kind == KIND_ROUTE;
+  const isRoute = kind == EXPLAIN_ROUTE;
   const nameLength = deviceLength(chain);
   const name = device(chain);
   if (!startItem(kind, reason, change, detail, name, nameLength, 24 + nameLength + elementBound(row, isRoute, nameLength))) return false;
@@ -213,8 +224,8 @@ function writeListItem(kind: u8, reason: u8, change: u8, detail: i32, row: usize
 /** A route sent as v6 while its addresses are IPv4: a DAN route without a gateway is. */
 function routeChange(row: usize): u8 {
   if (!(fieldAt(row, R_SCOPE) & R_FAMILY_V6)) return UNCHANGED;
-  const dstLength = fieldAt(row, R_DST + 1);
-  const gwLength = fieldAt(row, R_GW + 1);
+  const dstLength = fieldAt(row, R_DST_LENGTH);
+  const gwLength = fieldAt(row, R_GW_LENGTH);
   const v4 =
     (dstLength > 0 && isIPv4(inputBase + <usize>fieldAt(row, R_DST), dstLength)) ||
     (gwLength > 0 && isIPv4(inputBase + <usize>fieldAt(row, R_GW), gwLength));
@@ -226,24 +237,24 @@ function explainNeighbour(neigh: i32, rule: i32): bool {
   const endpoint = chainEndpoint[chain];
   const row = neighs.rowAt(neigh);
   const reason = endpoint == NONE ? NEIGH_OTHER_DEVICE : neighbourVerdict(endpoint, row, rule);
-  return writeListItem(KIND_NEIGHBOUR, reason, UNCHANGED, fieldAt(row, N_STATE), row, chain);
+  return writeListItem(EXPLAIN_NEIGHBOUR, reason, UNCHANGED, fieldAt(row, N_STATE), row, chain);
 }
 
 /** A link Kata makes no endpoint of, in an Interface's fields as it stands in the namespace. */
 function writeLinkObject(link: i32): void {
   const element = out.open(1);
-  const name = inputBase + <usize>links.get(link, L_NAME);
-  const nameLength = links.get(link, L_NAME + 1);
+  const name = linkName(link);
+  const nameLength = linkNameLength(link);
   out.stringField(1, name, nameLength);
   out.stringField(2, name, nameLength);
   out.uintField(4, <u64>(<u32>links.get(link, L_MTU)));
-  const macLength = links.get(link, L_MAC + 1);
+  const macLength = links.get(link, L_MAC_LENGTH);
   if (macLength > 0) {
     const field = out.open(5);
     writeMAC(inputBase + <usize>links.get(link, L_MAC), macLength);
     out.close(field);
   }
-  const typeLength = links.get(link, L_TYPE + 1);
+  const typeLength = links.get(link, L_TYPE_LENGTH);
   if (typeLength == NONE) {
     const type = linkTypeText(links.get(link, L_TYPE));
     const field = out.open(7);
@@ -259,20 +270,22 @@ function writeLinkObject(link: i32): void {
 // ---- record framing ----
 
 @inline function device(chain: i32): usize {
-  return chain == NONE ? 0 : inputBase + <usize>chains.get(chain, C_DEVICE);
+  return chain == NONE ? 0 : chainDevice(chain);
 }
 
 @inline function deviceLength(chain: i32): i32 {
-  return chain == NONE ? 0 : max(0, chains.get(chain, C_DEVICE + 1));
+  return chain == NONE ? 0 : max(0, chainDeviceLength(chain));
 }
 
 function startItem(kind: u8, reason: u8, change: u8, detail: i32, name: usize, nameLength: i32, bound: i32): bool {
   if (out.pos + <usize>bound > limit) return false;
-  out.byte(kind);
-  out.byte(reason);
-  out.byte(change);
-  out.byte(0);
-  word(detail);
+  const header = out.pos;
+  memory.fill(header, 0, EXPLAIN_HEADER_SIZE);
+  store<u8>(header + EXPLAIN_KIND_AT, kind);
+  store<u8>(header + EXPLAIN_REASON_AT, reason);
+  store<u8>(header + EXPLAIN_CHANGE_AT, change);
+  store<i32>(header + EXPLAIN_DETAIL_AT, detail);
+  out.pos = header + EXPLAIN_HEADER_SIZE;
   text(name, nameLength);
   return true;
 }

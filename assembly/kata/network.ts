@@ -11,6 +11,11 @@ export function writePrivateMAC(random: usize): void {
   writeMAC(random, 6);
 }
 
+// createNetworkInterfacePair's three names, by `which` of the pairName export
+export const PAIR_BRIDGE = 0;
+export const PAIR_TAP = 1;
+export const PAIR_VIRT = 2;
+
 /** createNetworkInterfacePair's names: "br{i}_kata", "tap{i}_kata", and "eth{i}" unless named. */
 export function writePairName(prefix: string, index: i64): void {
   for (let i = 0; i < prefix.length; i++) out.byte(prefix.charCodeAt(i));
@@ -37,7 +42,8 @@ export const MODEL_MACVTAP = 1;
 export const MODEL_TCFILTER = 2;
 export const MODEL_NONE = 3;
 export const MODEL_INVALID = 4;
-const DEFAULT_MODEL = MODEL_TCFILTER;
+export const DEFAULT_NET_INTERWORKING_MODEL = MODEL_TCFILTER;
+const DEFAULT_MODEL = DEFAULT_NET_INTERWORKING_MODEL;
 
 export function modelName(model: i32): string {
   if (model == DEFAULT_MODEL) return "default";
@@ -45,6 +51,10 @@ export function modelName(model: i32): string {
   if (model == MODEL_NONE) return "none";
   return "unknown";
 }
+
+// utils.ConvertAddressFamily's result: the agent's IPFamily
+export const FAMILY_V4 = 0;
+export const FAMILY_V6 = 1;
 
 /** SetModel: the model for a name, or -1 for Go's "Unknown type NAME". */
 export function modelFromName(ptr: usize, length: i32): i32 {

@@ -6,14 +6,22 @@
 // into its fields.
 import { ERR_OUTPUT_TOO_SMALL } from "../errors";
 import {
-  addrs, A_IP, chains, C_ADDR_HEAD, endpoints, E_HW, E_HW_IS_TEXT, E_NAME, E_TYPE, findChain, inputBase, links, L_INDEX, L_NAME,
-  NONE, pairIndex,
+  addrs, A_IP, A_IP_LENGTH, chains, C_ADDR_HEAD, endpoints, E_HW, E_HW_LENGTH, E_HW_IS_TEXT, E_TYPE, E_TYPE_LENGTH, findChain,
+  inputBase, links, L_INDEX, NONE, pairIndex, endpointName, endpointNameLength, linkName, linkNameLength,
 } from "../model";
 import { writeIP } from "../text/ip";
 import { out } from "../proto/writer";
 import { writeSignedDecimal } from "../text/digits";
 import { writeMAC } from "../text/mac";
-import { endpointTypeText, rejections, skipped, S_LINK, S_REASON, S_TEXT, SKIP_ALREADY_ADDED, SKIP_LOOPBACK, SKIP_NO_ADDRESSES } from "./endpoints";
+import {
+  endpointTypeText, rejections, skipped, S_LINK, S_REASON, S_TEXT, S_TEXT_LENGTH, SKIP_ALREADY_ADDED, SKIP_LOOPBACK,
+  SKIP_NO_ADDRESSES,
+} from "./endpoints";
+
+// The first field of a line, a character: exported so the host reads lines by the core's own tags.
+export const REPORT_ENDPOINT = 0x45; // "E"
+export const REPORT_SKIPPED = 0x53; // "S"
+export const REPORT_NO_PAIR = 0x2d; // "-", the pair index of an endpoint without one
 
 export function writeReport(outPtr: usize, capacity: i32): i32 {
   const needed = reportBound();
@@ -32,20 +40,20 @@ export let reportNeeded: i32 = 0;
 /** Each link's name and the text of its addresses, for the host's hint probes. */
 export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
   let needed = 0;
-  for (let link = 0; link < links.rows; link++) needed += 2 + links.get(link, L_NAME + 1);
-  for (let addr = 0; addr < addrs.rows; addr++) needed += 2 + max(45, 1 + 2 * addrs.get(addr, A_IP + 1));
+  for (let link = 0; link < links.rows; link++) needed += 2 + linkNameLength(link);
+  for (let addr = 0; addr < addrs.rows; addr++) needed += 2 + max(45, 1 + 2 * addrs.get(addr, A_IP_LENGTH));
   if (needed > capacity) {
     reportNeeded = needed;
     return ERR_OUTPUT_TOO_SMALL;
   }
   out.pos = outPtr;
   for (let link = 0; link < links.rows; link++) {
-    out.bytes(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME + 1));
+    out.bytes(linkName(link), linkNameLength(link));
     const chain = findChain(links.get(link, L_INDEX));
     let addr = chain == NONE ? NONE : chains.get(chain, C_ADDR_HEAD);
     while (addr != NONE) {
       out.byte(9);
-      writeIP(inputBase + <usize>addrs.get(addr, A_IP), addrs.get(addr, A_IP + 1));
+      writeIP(inputBase + <usize>addrs.get(addr, A_IP), addrs.get(addr, A_IP_LENGTH));
       addr = addrs.get(addr, 0);
     }
     out.byte(10);
@@ -54,19 +62,20 @@ export function writeLinkSummary(outPtr: usize, capacity: i32): i32 {
 }
 
 function writeEndpointLine(row: i32): void {
-  ascii("E\t");
-  writeField(inputBase + <usize>endpoints.get(row, E_NAME), endpoints.get(row, E_NAME + 1));
+  out.byte(REPORT_ENDPOINT);
   out.byte(9);
-  const typeLength = endpoints.get(row, E_TYPE + 1);
+  writeField(endpointName(row), endpointNameLength(row));
+  out.byte(9);
+  const typeLength = endpoints.get(row, E_TYPE_LENGTH);
   if (typeLength == NONE) ascii(endpointTypeText(endpoints.get(row, E_TYPE)));
   else writeField(inputBase + <usize>endpoints.get(row, E_TYPE), typeLength);
   out.byte(9);
   const pair = pairIndex(row);
-  if (pair < 0) out.byte(45);
+  if (pair < 0) out.byte(REPORT_NO_PAIR);
   else writeSignedDecimal(pair);
   out.byte(9);
   const hw = inputBase + <usize>endpoints.get(row, E_HW);
-  const hwLength = endpoints.get(row, E_HW + 1);
+  const hwLength = endpoints.get(row, E_HW_LENGTH);
   if (endpoints.get(row, E_HW_IS_TEXT)) writeField(hw, hwLength);
   else writeMAC(hw, hwLength);
   out.byte(10);
@@ -74,14 +83,15 @@ function writeEndpointLine(row: i32): void {
 
 function writeSkippedLine(row: i32): void {
   const link = skipped.get(row, S_LINK);
-  ascii("S\t");
-  writeField(inputBase + <usize>links.get(link, L_NAME), links.get(link, L_NAME + 1));
+  out.byte(REPORT_SKIPPED);
+  out.byte(9);
+  writeField(linkName(link), linkNameLength(link));
   out.byte(9);
   const reason = skipped.get(row, S_REASON);
   if (reason == SKIP_NO_ADDRESSES) ascii("no-addresses");
   else if (reason == SKIP_LOOPBACK) ascii("loopback");
   else if (reason == SKIP_ALREADY_ADDED) ascii("already-added");
-  else writeField(rejections.ptr + <usize>skipped.get(row, S_TEXT), skipped.get(row, S_TEXT + 1));
+  else writeField(rejections.ptr + <usize>skipped.get(row, S_TEXT), skipped.get(row, S_TEXT_LENGTH));
   out.byte(10);
 }
 
@@ -89,10 +99,10 @@ function reportBound(): i32 {
   let bound = 0;
   for (let row = 0; row < endpoints.rows; row++) {
     // every escaped byte takes two
-    bound += 64 + 2 * endpoints.get(row, E_NAME + 1) + 2 * max(0, endpoints.get(row, E_TYPE + 1)) + 3 * endpoints.get(row, E_HW + 1);
+    bound += 64 + 2 * endpointNameLength(row) + 2 * max(0, endpoints.get(row, E_TYPE_LENGTH)) + 3 * endpoints.get(row, E_HW_LENGTH);
   }
   for (let row = 0; row < skipped.rows; row++) {
-    bound += 32 + 2 * links.get(skipped.get(row, S_LINK), L_NAME + 1) + 2 * skipped.get(row, S_TEXT + 1);
+    bound += 32 + 2 * linkNameLength(skipped.get(row, S_LINK)) + 2 * skipped.get(row, S_TEXT_LENGTH);
   }
   return bound;
 }

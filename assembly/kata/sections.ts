@@ -3,7 +3,8 @@
 // per section remembers where the next call goes on.
 import { ERR_OUTPUT_TOO_SMALL, ERR_USAGE } from "../errors";
 import {
-  chains, C_NEIGH_HEAD, C_NEIGH_RUN, C_ROUTE_HEAD, C_ROUTE_RUN, endpoints, E_NAME, inputBase, neighs, NONE, NO_RUN, prepared, routes,
+  chains, C_NEIGH_HEAD, C_NEIGH_RUN, C_NEIGH_RUN_END, C_ROUTE_HEAD, C_ROUTE_RUN, C_ROUTE_RUN_END, endpoints, neighs, NONE,
+  NO_RUN, prepared, routes, endpointName, endpointNameLength,
 } from "../model";
 import { fieldAt } from "../memory/table";
 import { out, writtenFieldSize } from "../proto/writer";
@@ -17,6 +18,12 @@ export const SECTION_ROUTES = 1;
 export const SECTION_NEIGHBOURS_SEED = 2;
 export const SECTION_NEIGHBOURS_PRESEED_GATEWAY = 3;
 const SECTIONS = 4;
+
+/** The neighbour rule a neighbour section lists under; -1 for any other section. */
+export function neighbourRuleOf(section: i32): i32 {
+  if (section == SECTION_NEIGHBOURS_SEED) return RULE_SEED;
+  return section == SECTION_NEIGHBOURS_PRESEED_GATEWAY ? RULE_PRESEED_GATEWAY : -1;
+}
 
 const NOT_STARTED: i32 = -2; // the item cursor before an endpoint's chain is entered
 
@@ -37,7 +44,7 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
   const limit = outPtr + <usize>capacity;
   if (section == SECTION_INTERFACES) return emitInterfaces(outPtr, limit);
   const isRoutes = section == SECTION_ROUTES;
-  const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
+  const rule = neighbourRuleOf(section);
   let pos = outPtr;
   const table = isRoutes ? routes : neighs;
   const firstRow = table.rowAt(0);
@@ -54,8 +61,8 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
       item = firstItem(endpoint, isRoutes);
     }
     const usePrepared = preparedForEndpoint(endpoint);
-    const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-    const deviceLength = endpoints.get(endpoint, E_NAME + 1);
+    const device = endpointName(endpoint);
+    const deviceLength = endpointNameLength(endpoint);
     // Prepared elements that lie one after another in the log (a link's routes in dump
     // order, mostly) are copied in one go: `pending` bytes from `from`, not yet at `pos`.
     const log = prepared.at(0);
@@ -103,7 +110,7 @@ export function emit(section: i32, outPtr: usize, capacity: i32): i32 {
 export function listLength(section: i32): f64 {
   if (section <= SECTION_INTERFACES || section >= SECTIONS) return -1;
   const isRoutes = section == SECTION_ROUTES;
-  const rule = section == SECTION_NEIGHBOURS_SEED ? RULE_SEED : RULE_PRESEED_GATEWAY;
+  const rule = neighbourRuleOf(section);
   let length: f64 = 0;
   const table = isRoutes ? routes : neighs;
   const firstRow = table.rowAt(0);
@@ -114,8 +121,8 @@ export function listLength(section: i32): f64 {
       continue;
     }
     const usePrepared = preparedForEndpoint(endpoint);
-    const device = inputBase + <usize>endpoints.get(endpoint, E_NAME);
-    const deviceLength = endpoints.get(endpoint, E_NAME + 1);
+    const device = endpointName(endpoint);
+    const deviceLength = endpointNameLength(endpoint);
     for (let item = firstItem(endpoint, isRoutes); item != NONE; ) {
       const row = firstRow + <usize>item * rowBytes;
       if (isListed(endpoint, row, isRoutes, rule)) {
@@ -140,12 +147,12 @@ let runLength: usize = 0;
 function findRun(endpoint: i32, section: i32): bool {
   if (section == SECTION_NEIGHBOURS_PRESEED_GATEWAY || !preparedForEndpoint(endpoint)) return false;
   const chain = chainOf(endpoint);
-  const field = section == SECTION_ROUTES ? C_ROUTE_RUN : C_NEIGH_RUN;
-  const start = chains.get(chain, field);
+  const isRoutes = section == SECTION_ROUTES;
+  const start = chains.get(chain, isRoutes ? C_ROUTE_RUN : C_NEIGH_RUN);
   if (start == NO_RUN) return false;
   const listsAny = start != NONE;
   runFrom = listsAny ? prepared.at(start) : 0;
-  runLength = listsAny ? <usize>(chains.get(chain, field + 1) - start) : 0;
+  runLength = listsAny ? <usize>(chains.get(chain, isRoutes ? C_ROUTE_RUN_END : C_NEIGH_RUN_END) - start) : 0;
   return true;
 }
 

@@ -3,7 +3,9 @@
 // length; any other IFA_LOCAL (an IPv4 peer address, or IPv6) is taken with a full-length
 // mask; without IFA_LOCAL, IFA_ADDRESS with the prefix length.
 import { lastError } from "../errors";
-import { addrs, append, A_IP, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, C_ADDR_HEAD, NONE } from "../model";
+import {
+  addrs, appendAddress, A_IP, A_IP_LENGTH, A_MASK_A, A_MASK_B, A_MASK_KIND, chainFor, chains, C_ADDR_COUNT, NONE,
+} from "../model";
 import { bytesEqual } from "../text/compare";
 import { cidrMaskKind } from "../text/ip";
 import { afterAttribute, attributeAt, attributeLength, attributeType, attributeValue } from "./attributes";
@@ -46,14 +48,14 @@ export function decodeAddress(message: usize, base: usize): void {
     setAddress(row, local - base, localLength, localLength * 8);
   }
   const chain = chainFor(index);
-  append(chain, C_ADDR_HEAD, addrs, row);
+  appendAddress(chain, row);
   chains.set(chain, C_ADDR_COUNT, chains.get(chain, C_ADDR_COUNT) + 1);
 }
 
 function setAddress(row: i32, offset: usize, length: i32, ones: i32): void {
   const bits = length * 8;
   addrs.set(row, A_IP, <i32>offset);
-  addrs.set(row, A_IP + 1, length);
+  addrs.set(row, A_IP_LENGTH, length);
   addrs.set(row, A_MASK_KIND, cidrMaskKind(ones, bits));
   addrs.set(row, A_MASK_A, ones);
   addrs.set(row, A_MASK_B, bits);

@@ -1,6 +1,9 @@
 // RTM_NEWLINK: ifinfomsg + attributes, read the way vishvananda/netlink's LinkDeserialize
 // fills what Kata uses: index, flags, name, MTU, MAC, Type() and the tuntap mode.
-import { links, L_FLAGS, L_INDEX, L_MAC, L_MTU, L_NAME, L_OFFSET, L_TUN_MODE, L_TYPE, nameChain, NONE } from "../model";
+import {
+  links, L_FLAGS, L_INDEX, L_MAC, L_MAC_LENGTH, L_MTU, L_NAME, L_NAME_LENGTH, L_OFFSET, L_TUN_MODE, L_TYPE, L_TYPE_LENGTH,
+  nameChain, NONE, linkNameLength,
+} from "../model";
 import { lastError } from "../errors";
 import { AttributeReader } from "./attributes";
 import {
@@ -33,10 +36,10 @@ export function decodeLink(message: usize, base: usize): void {
   links.set(row, L_INDEX, load<i32>(messagePayload(message) + 4));
   links.set(row, L_FLAGS, load<i32>(messagePayload(message) + 8));
   links.set(row, L_NAME, 0);
-  links.set(row, L_NAME + 1, 0);
-  links.set(row, L_MAC + 1, NONE);
+  links.set(row, L_NAME_LENGTH, 0);
+  links.set(row, L_MAC_LENGTH, NONE);
   links.set(row, L_TYPE, TYPE_DEVICE);
-  links.set(row, L_TYPE + 1, NONE);
+  links.set(row, L_TYPE_LENGTH, NONE);
   links.set(row, L_OFFSET, <i32>(message - base));
   const start = messagePayload(message) + IFINFOMSG_SIZE;
   outer.reset(start, messagePayload(message) + <usize>messagePayloadLength(message), base);
@@ -45,7 +48,7 @@ export function decodeLink(message: usize, base: usize): void {
       case IFLA_IFNAME:
         // The library drops the last byte (the kernel's NUL) whatever it is.
         links.set(row, L_NAME, outer.offsetOfValue());
-        links.set(row, L_NAME + 1, max(0, outer.length - 1));
+        links.set(row, L_NAME_LENGTH, max(0, outer.length - 1));
         break;
       case IFLA_MTU:
         links.set(row, L_MTU, <i32>outer.u32("IFLA_MTU"));
@@ -53,7 +56,7 @@ export function decodeLink(message: usize, base: usize): void {
       case IFLA_ADDRESS:
         if (!allZero(outer.value, outer.length)) {
           links.set(row, L_MAC, outer.offsetOfValue());
-          links.set(row, L_MAC + 1, outer.length);
+          links.set(row, L_MAC_LENGTH, outer.length);
         }
         break;
       case IFLA_LINKINFO:
@@ -62,7 +65,7 @@ export function decodeLink(message: usize, base: usize): void {
     }
   }
   // routes and neighbours name their device by ifindex: this link's name
-  if (!lastError.failed) nameChain(links.get(row, L_INDEX), links.get(row, L_NAME), links.get(row, L_NAME + 1));
+  if (!lastError.failed) nameChain(links.get(row, L_INDEX), links.get(row, L_NAME), linkNameLength(row));
 }
 
 function decodeLinkInfo(row: i32, base: usize): void {
@@ -81,14 +84,14 @@ function decodeLinkInfo(row: i32, base: usize): void {
 }
 
 function setKind(row: i32, kind: usize, length: i32, base: usize): void {
-  links.set(row, L_TYPE + 1, NONE);
+  links.set(row, L_TYPE_LENGTH, NONE);
   // Named by the local address family, which only IFLA_INFO_DATA tells: IPv6 until then.
   const named = localNamedType(kind, length);
   if (named != NONE) links.set(row, L_TYPE, named + 1);
   else if (bytesEqualAscii(kind, length, "tun")) links.set(row, L_TYPE, TYPE_TUNTAP);
   else {
     links.set(row, L_TYPE, <i32>(kind - base));
-    links.set(row, L_TYPE + 1, length);
+    links.set(row, L_TYPE_LENGTH, length);
   }
 }
 

@@ -4,7 +4,9 @@
 // IP); that lookup happens in the caller's own namespace, so a capture cannot replay it:
 // katanet always takes 16 bytes as a hardware address.
 import { lastError } from "../errors";
-import { append, chainFor, C_NEIGH_HEAD, neighs, NONE, N_FLAGS, N_IP, N_LLADDR, N_STATE } from "../model";
+import {
+  appendNeighbour, chainFor, neighs, NONE, N_FLAGS, N_IP, N_IP_LENGTH, N_LLADDR, N_LLADDR_LENGTH, N_STATE,
+} from "../model";
 import { afterAttribute, attributeAt, attributeLength, attributeType, attributeValue } from "./attributes";
 import { setFieldAt } from "../memory/table";
 import { NDA_DST, NDA_LLADDR } from "./constants";
@@ -20,22 +22,22 @@ export function decodeNeighbour(message: usize, base: usize): i32 {
   const neigh = neighs.rowAt(row);
   setFieldAt(neigh, N_STATE, load<u16>(header + 8));
   setFieldAt(neigh, N_FLAGS, load<u8>(header + 10));
-  setFieldAt(neigh, N_IP + 1, NONE);
-  setFieldAt(neigh, N_LLADDR + 1, NONE);
+  setFieldAt(neigh, N_IP_LENGTH, NONE);
+  setFieldAt(neigh, N_LLADDR_LENGTH, NONE);
   const end = header + <usize>messagePayloadLength(message);
   for (let at = header + NDMSG_SIZE; attributeAt(at, end, base); at = afterAttribute(at, end)) {
     const type = attributeType(at);
     const length = attributeLength(at);
     if (type == NDA_DST) {
       setFieldAt(neigh, N_IP, <i32>(attributeValue(at) - base));
-      setFieldAt(neigh, N_IP + 1, length);
+      setFieldAt(neigh, N_IP_LENGTH, length);
     } else if (type == NDA_LLADDR && length != 4) {
       setFieldAt(neigh, N_LLADDR, <i32>(attributeValue(at) - base));
-      setFieldAt(neigh, N_LLADDR + 1, length);
+      setFieldAt(neigh, N_LLADDR_LENGTH, length);
     }
   }
   if (lastError.failed) return NONE;
   const chain = chainFor(load<i32>(header + 4));
-  append(chain, C_NEIGH_HEAD, neighs, row);
+  appendNeighbour(chain, row);
   return chain;
 }

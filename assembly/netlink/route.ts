@@ -6,8 +6,8 @@
 // (kata/reasons.ts), which `explain` reads back in message order.
 import { lastError } from "../errors";
 import {
-  append, chainFor, C_ROUTE_HEAD, NONE, routes, R_DST, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW,
-  R_MTU, R_PROTOCOL, R_SRC, ROUTE_KEPT, routeDecoded, setRouteFamily, setRouteScope,
+  appendRoute, chainFor, NONE, routes, R_DST, R_DST_LENGTH, R_DST_MASK_A, R_DST_MASK_B, R_DST_MASK_KIND, R_FLAGS, R_GW,
+  R_GW_LENGTH, R_MTU, R_PROTOCOL, R_SRC, R_SRC_LENGTH, ROUTE_KEPT, routeDecoded, setRouteFamily, setRouteScope,
 } from "../model";
 import { cidrMaskKind } from "../text/ip";
 import { afterAttribute, attributeAt, attributeLength, attributeType, attributeU32, attributeValue } from "./attributes";
@@ -34,7 +34,7 @@ export function decodeRoute(message: usize, base: usize): i32 {
   if (lastError.failed) return NONE;
   routeDecoded.push(ROUTE_KEPT | (outputInterface != 0 ? SENT : sawMultipath ? ROUTE_MULTIPATH : ROUTE_NO_DEVICE));
   const chain = chainFor(outputInterface);
-  append(chain, C_ROUTE_HEAD, routes, row);
+  appendRoute(chain, row);
   return chain;
 }
 
@@ -50,9 +50,9 @@ export function readRoute(message: usize, base: usize, row: i32): i32 {
   setRouteScope(row, load<u8>(header + 6));
   setRouteFamily(row, family);
   setFieldAt(route, R_FLAGS, <i32>load<u32>(header + 8));
-  setFieldAt(route, R_DST + 1, NONE);
-  setFieldAt(route, R_GW + 1, NONE);
-  setFieldAt(route, R_SRC + 1, NONE);
+  setFieldAt(route, R_DST_LENGTH, NONE);
+  setFieldAt(route, R_GW_LENGTH, NONE);
+  setFieldAt(route, R_SRC_LENGTH, NONE);
   let outputInterface = 0;
   sawMultipath = false;
   const end = header + <usize>messagePayloadLength(message);
@@ -66,11 +66,11 @@ export function readRoute(message: usize, base: usize, row: i32): i32 {
         break;
       case RTA_GATEWAY:
         setFieldAt(route, R_GW, offset);
-        setFieldAt(route, R_GW + 1, length);
+        setFieldAt(route, R_GW_LENGTH, length);
         break;
       case RTA_PREFSRC:
         setFieldAt(route, R_SRC, offset);
-        setFieldAt(route, R_SRC + 1, length);
+        setFieldAt(route, R_SRC_LENGTH, length);
         break;
       case RTA_OIF:
         outputInterface = <i32>attributeU32(at, base, "RTA_OIF");
@@ -88,7 +88,7 @@ export function readRoute(message: usize, base: usize, row: i32): i32 {
 
 @inline function setDestination(route: usize, offset: i32, length: i32, ones: i32): void {
   setFieldAt(route, R_DST, offset);
-  setFieldAt(route, R_DST + 1, length);
+  setFieldAt(route, R_DST_LENGTH, length);
   setFieldAt(route, R_DST_MASK_KIND, cidrMaskKind(ones, length * 8));
   setFieldAt(route, R_DST_MASK_A, ones);
   setFieldAt(route, R_DST_MASK_B, length * 8);

@@ -93,12 +93,12 @@ export function breaksGuest(explanation: Explanation): boolean {
 
 function toItem(record: ExplainRecord): ExplainItem {
   const object = decodeObject(record);
-  if (record.reason !== 0) {
+  if (record.reason !== null) {
     const rule = DROP_RULES[record.reason];
     return { kind: record.kind, link: record.link, mark: "dropped", rule: rule.id, reason: record.text || rule.says(record.detail), object, message: null };
   }
-  const rule = record.change !== 0 ? CHANGE_RULES[record.change] : SENT_RULES[record.kind];
-  const mark = record.change !== 0 ? "changed" : "sent";
+  const rule = record.change !== null ? CHANGE_RULES[record.change] : SENT_RULES[record.kind];
+  const mark = record.change !== null ? "changed" : "sent";
   return { kind: record.kind, link: record.link, mark, rule: rule.id, reason: rule.says(record.detail), object, message: MESSAGE_OF[record.kind] };
 }
 

@@ -41,7 +41,7 @@ export const wasmPath: ConversionPath = {
   name: "Wasm core",
   prepare(namespace) {
     const core = new KatanetCore();
-    const input = captureInput(namespace).bytes;
+    const input = captureInput(namespace, core.abi).bytes;
     return () => {
       const seed = core.convertBytes(input, { rules: ["seed"] }).messages.seed;
       if (!seed) throw new Error("Wasm core: no seed messages");

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
+import { defaultCore } from "../../host/default-core.ts";
 import { KataError, KatanetCore, NEIGHBOUR_RULES } from "../../host/core.ts";
 import { liveFixtures } from "../support/fixtures.ts";
 import { toPb64 } from "../../host/format/pb64.ts";
@@ -12,7 +13,7 @@ const ruleKey = { seed: "seed", "preseed-gateway": "preseedGateway" } as const;
 
 for (const fixture of liveFixtures()) {
   test(`live fixture ${fixture.file}`, () => {
-    const input = captureInput(fixture).bytes;
+    const input = captureInput(fixture, defaultCore().abi).bytes;
     if (fixture.expected.error !== null) {
       assert.throws(
         () => core.convertBytes(input),

@@ -2,12 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
+import { defaultCore } from "../../host/default-core.ts";
 import { CoreCrashError, CoreUsageError, KatanetCore, MalformedInputError } from "../../host/core.ts";
 import { netlinkMessages } from "../../host/netlink/messages.ts";
 import { findLiveFixture } from "../support/fixtures.ts";
 
 const fixture = findLiveFixture("with routes", (f) => !f.file.endsWith(".gz") && f.expected.error === null && (f.expected.seed?.routes.length ?? 0) > 0);
-const input = captureInput(fixture).bytes;
+const input = captureInput(fixture, defaultCore().abi).bytes;
 
 test("one owner converts again and again with the same result", () => {
   const core = new KatanetCore();

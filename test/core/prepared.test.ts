@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
+import { defaultCore } from "../../host/default-core.ts";
 import { KatanetCore } from "../../host/core.ts";
 import { decodeMessages, toDecodedJson } from "../../host/format/decoded.ts";
 import { findLiveFixture } from "../support/fixtures.ts";
@@ -18,7 +19,7 @@ const fixture = findLiveFixture(
   (f) => !f.file.endsWith(".gz") && f.expected.error === null &&
     (f.expected.seed?.routes.length ?? 0) > 0 && (f.expected.seed?.neighbors.length ?? 0) > 0,
 );
-const input = captureInput(fixture).bytes;
+const input = captureInput(fixture, defaultCore().abi).bytes;
 
 test("routes and neighbours that come before their links convert as they do after", () => {
   const inOrder = new KatanetCore().convertBytes(input);
@@ -54,7 +55,7 @@ test("routes and neighbours of several links interleaved in the dump convert as 
     "with routes on several links",
     (f) => !f.file.endsWith(".gz") && f.expected.error === null && new Set(f.expected.seed?.routes.map((r) => (r as { device?: string }).device)).size > 1,
   );
-  const bytes = captureInput(several).bytes;
+  const bytes = captureInput(several, defaultCore().abi).bytes;
   const messages = parseStream(bytes);
   const interleaved = (type: number) => roundRobin(groupByLink(messages.filter((m) => m.type === type)));
   const others = messages.filter((m) => m.type !== RTM_NEWROUTE && m.type !== RTM_NEWNEIGH);
@@ -64,7 +65,7 @@ test("routes and neighbours of several links interleaved in the dump convert as 
 
 test("a section written through windows smaller than its runs is the same bytes as through one", () => {
   const large = findLiveFixture("with thousands of routes on a hundred links", (f) => f.netlink.links.length >= 100 && f.netlink.routes.length >= 5000);
-  const bytes = captureInput(large).bytes;
+  const bytes = captureInput(large, defaultCore().abi).bytes;
   const whole = new KatanetCore().convertBytes(bytes, { rules: ["seed"] }).messages.seed!.routesList;
   for (const window of [200, 4096, 65536]) {
     const core = new KatanetCore();

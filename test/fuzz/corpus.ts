@@ -2,6 +2,7 @@
 // byte streams plus the PCI paths a hypervisor would add.
 import { NetlinkBuilder } from "../../host/netlink/builder.ts";
 import { encodePciPaths } from "../../host/wire/records.ts";
+import { defaultCore } from "../../host/default-core.ts";
 import { captureStream } from "../reference/capture.ts";
 import { liveFixtures } from "../support/fixtures.ts";
 import { parseStream, type Message } from "./netlink-tree.ts";
@@ -28,10 +29,11 @@ export interface Corpus {
 const SMALL_STREAM = 16 * 1024;
 
 export function loadCorpus(): Corpus {
+  const { abi } = defaultCore();
   const seeds = liveFixtures().map((fixture): Seed => {
     const stream = captureStream(fixture.netlink);
     const builder = new NetlinkBuilder();
-    encodePciPaths(builder, fixture.pciPaths ?? {});
+    encodePciPaths(builder, abi, fixture.pciPaths ?? {});
     return { file: fixture.file, stream, messages: parseStream(stream), pciPaths: fixture.pciPaths ?? {}, records: builder.finish() };
   });
   const shapes = new Map<string, { seed: Seed; message: Message }>();

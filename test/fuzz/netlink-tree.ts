@@ -2,6 +2,8 @@
 // the core reads), and back to bytes. Mutations that must keep an input valid edit the
 // tree; mutations that make it lie edit the bytes at the offsets recorded here.
 
+import { defaultCore } from "../../host/default-core.ts";
+
 const NLMSG_HDRLEN = 16;
 const NLA_HDRLEN = 4;
 const align4 = (n: number): number => (n + 3) & ~3;
@@ -10,7 +12,9 @@ export const RTM_NEWLINK = 16;
 export const RTM_NEWADDR = 20;
 export const RTM_NEWROUTE = 24;
 export const RTM_NEWNEIGH = 28;
-export const KATANET_ENDPOINT = 0x7f10;
+/** The core's private record numbers (assembly/input/record-types.ts), from the module itself. */
+export const RECORDS = defaultCore().abi;
+export const KATANET_ENDPOINT = RECORDS.KATANET_ENDPOINT;
 
 /** Family header sizes; private records (0x7f..) have none. */
 const FAMILY_HEADER: Record<number, number> = { [RTM_NEWLINK]: 16, [RTM_NEWADDR]: 8, [RTM_NEWROUTE]: 12, [RTM_NEWNEIGH]: 12 };
@@ -47,10 +51,10 @@ const NESTED = new Set([
   `${RTM_NEWLINK}/18`, // IFLA_LINKINFO
   `${RTM_NEWLINK}/18/2`, // IFLA_INFO_DATA
   `${RTM_NEWROUTE}/8`, // RTA_METRICS
-  `${KATANET_ENDPOINT}/7`, // address
-  `${KATANET_ENDPOINT}/8`, // route
-  `${KATANET_ENDPOINT}/8/1`, // route destination
-  `${KATANET_ENDPOINT}/9`, // neighbour
+  `${KATANET_ENDPOINT}/${RECORDS.RECORD_ENDPOINT_ADDR}`,
+  `${KATANET_ENDPOINT}/${RECORDS.RECORD_ENDPOINT_ROUTE}`,
+  `${KATANET_ENDPOINT}/${RECORDS.RECORD_ENDPOINT_ROUTE}/${RECORDS.RECORD_ROUTE_DST}`,
+  `${KATANET_ENDPOINT}/${RECORDS.RECORD_ENDPOINT_NEIGH}`,
 ]);
 
 export function familyHeaderSize(type: number): number {

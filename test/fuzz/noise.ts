@@ -4,6 +4,12 @@ import type { Corpus } from "./corpus.ts";
 import { coreInput } from "./corpus.ts";
 import type { FuzzCase } from "./fuzz-case.ts";
 import type { Random } from "./random.ts";
+import { RECORDS, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE } from "./netlink-tree.ts";
+
+const PLAUSIBLE_TYPES = [
+  RTM_NEWLINK, RTM_NEWADDR, RTM_NEWROUTE, RTM_NEWNEIGH,
+  RECORDS.KATANET_PCI_PATH, RECORDS.KATANET_BUS_INFO, RECORDS.KATANET_VHOST_USER, RECORDS.KATANET_ENDPOINT,
+];
 
 export function randomBytes(random: Random): FuzzCase {
   const length = random.pick([random.below(16), random.below(64), random.below(1024), random.below(8192)]);
@@ -11,7 +17,7 @@ export function randomBytes(random: Random): FuzzCase {
   if (length >= 16 && random.chance(0.5)) {
     const view = new DataView(input.buffer);
     view.setUint32(0, random.chance(0.5) ? length : random.between(16, length), true);
-    view.setUint16(4, random.pick([16, 20, 24, 28, 0x7f01, 0x7f02, 0x7f03, 0x7f10]), true);
+    view.setUint16(4, random.pick(PLAUSIBLE_TYPES), true);
   }
   return { family: "random-bytes", input, keepGoing: random.chance(0.5) };
 }

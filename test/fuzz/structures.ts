@@ -3,7 +3,7 @@
 import type { Corpus } from "./corpus.ts";
 import { concatBytes, type FuzzCase } from "./fuzz-case.ts";
 import {
-  attribute, KATANET_ENDPOINT, message, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE, serializeMessage,
+  attribute, KATANET_ENDPOINT, message, RECORDS, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGH, RTM_NEWROUTE, serializeMessage,
   serializeStream, type Attribute, type Message,
 } from "./netlink-tree.ts";
 import type { Random } from "./random.ts";
@@ -144,7 +144,7 @@ function padded(bytes: Uint8Array): Uint8Array {
   return bytes.length % 4 === 0 ? bytes : concatBytes(bytes, new Uint8Array(4 - (bytes.length % 4)));
 }
 
-const PRIVATE_TYPES = [0x7f01, 0x7f02, 0x7f03, 0x7f10];
+const PRIVATE_TYPES = [RECORDS.KATANET_PCI_PATH, RECORDS.KATANET_BUS_INFO, RECORDS.KATANET_VHOST_USER, KATANET_ENDPOINT];
 
 /** A private record (PCI path, bus info, vhost-user, endpoint) with random content. */
 function randomPrivateRecord(random: Random): Uint8Array {
