@@ -6,6 +6,7 @@
 import { resolveNamespace } from "../netlink/netns.ts";
 import type { ServeMetrics } from "../serve/metrics.ts";
 import { Listeners, type Selection, type Stream, type StreamCatalogue } from "../serve/streams.ts";
+import type { NamespaceGoneError } from "../watch/namespace-presence.ts";
 import { DEFAULT_COALESCE_MS, type WatchOptions } from "../watch/watcher.ts";
 import { FollowedNamespace } from "./followed-namespace.ts";
 import { NamespaceDirectory } from "./netns-dir-watch.ts";
@@ -100,6 +101,11 @@ export class NamespaceRegistry implements StreamCatalogue {
       schedule: this.scheduler.lane(),
       statusChanged: () => this.listingChanged(),
       failed: () => this.metrics.error("namespace"),
+      gone: (error) => {
+        // A name's end is the directory listing's to tell (it also sees a name reused).
+        if (resolveNamespace(name).kind === "name") this.relistSoon();
+        else followed.end(goneMessage(name, error));
+      },
     });
     this.followed.set(name, followed);
     followed.openSoon();
@@ -151,4 +157,10 @@ export class NamespaceRegistry implements StreamCatalogue {
   private statuses(): NamespaceStatus[] {
     return [...this.followed.values()].map((followed) => followed.status).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+}
+
+/** Worded as a deletion under /run/netns is, with what showed it. */
+function goneMessage(name: string, error: NamespaceGoneError): string {
+  if (error.how === "exited") return `namespace ${name} was deleted (process ${name} exited)`;
+  return error.how === "replaced" ? `namespace ${name} was deleted and its name reused` : `namespace ${name} was deleted`;
 }
