@@ -43,6 +43,7 @@ const SYMBOLS = {
   umount2: { parameters: ["buffer", "i32"], result: "i32" },
   // Fixed arguments for syscall's `...`: integers pass the same way on x86-64 and aarch64.
   syscall: { parameters: ["i64", "i64", "i64"], result: "i64" },
+  malloc_trim: { parameters: ["usize"], result: "i32" },
   strerror: { parameters: ["i32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
 };
@@ -77,6 +78,7 @@ export function loadLibc(): Libc {
     mount: (source, target, fstype, flags) => integer(symbols.mount(source, target, fstype, BigInt(flags), null)),
     umount2: (target, flags) => integer(symbols.umount2(target, flags)),
     pidfdOpen: (pid, flags) => integer(symbols.syscall(BigInt(SYS_PIDFD_OPEN), BigInt(pid), BigInt(flags))),
+    mallocTrim: (pad) => integer(symbols.malloc_trim(BigInt(pad))),
     addressOf: (bytes) => BigInt(deno.UnsafePointer.value(deno.UnsafePointer.of(bytes))),
     errno: () => errnoCell.getInt32(),
     strerror: (errno) => deno.UnsafePointerView.getCString(symbols.strerror(errno) as NativePointer),

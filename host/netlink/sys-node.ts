@@ -32,6 +32,7 @@ export function loadLibc(): Libc {
   const umount2 = libc.func("int umount2(void *target, int flags)");
   // Fixed arguments for syscall's `...`: integers pass the same way on x86-64 and aarch64.
   const syscall = libc.func("long syscall(long number, long pid, long flags)");
+  const mallocTrim = libc.func("int malloc_trim(size_t pad)");
   const strerror = libc.func("const char *strerror(int errno)");
 
   return {
@@ -52,6 +53,7 @@ export function loadLibc(): Libc {
     mount: (source, target, fstype, flags) => mount(source, target, fstype, flags, null),
     umount2: (target, flags) => umount2(target, flags),
     pidfdOpen: (pid, flags) => Number(syscall(SYS_PIDFD_OPEN, pid, flags)),
+    mallocTrim: (pad) => mallocTrim(pad),
     addressOf: (bytes) => koffi.address(bytes) + BigInt(bytes.byteOffset),
     errno: () => koffi.errno(),
     strerror: (errno) => strerror(errno),

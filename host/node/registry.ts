@@ -3,6 +3,7 @@
 // All of them share one scheduler (host/node/scheduler.ts), one Wasm core and one event
 // loop; each costs one notification socket and the handle on its namespace.
 
+import { defaultCore } from "../default-core.ts";
 import { resolveNamespace } from "../netlink/netns.ts";
 import type { ServeMetrics } from "../serve/metrics.ts";
 import { Listeners, type Selection, type Stream, type StreamCatalogue } from "../serve/streams.ts";
@@ -10,6 +11,7 @@ import type { NamespaceGoneError } from "../watch/namespace-presence.ts";
 import { DEFAULT_COALESCE_MS, type WatchOptions } from "../watch/watcher.ts";
 import { FollowedNamespace } from "./followed-namespace.ts";
 import { NamespaceDirectory } from "./netns-dir-watch.ts";
+import { MemorySettler } from "./memory-settler.ts";
 import { RescanScheduler } from "./scheduler.ts";
 import { listingFrame, listingJson, type NamespaceStatus } from "./status-frames.ts";
 
@@ -29,7 +31,8 @@ const LISTING_PATH = "/netns";
 const STREAM_PREFIX = "/netns/";
 
 export class NamespaceRegistry implements StreamCatalogue {
-  private readonly scheduler = new RescanScheduler();
+  private readonly settler = new MemorySettler(() => this.watchOptions.core ?? defaultCore());
+  private readonly scheduler = new RescanScheduler((ms) => this.settler.worked(ms));
   /** The directory listing and the listing frames take turns like any namespace. */
   private readonly ownLane = this.scheduler.lane();
   private readonly followed = new Map<string, FollowedNamespace>();
@@ -93,6 +96,7 @@ export class NamespaceRegistry implements StreamCatalogue {
     this.directory?.close();
     for (const followed of this.followed.values()) followed.stop();
     this.scheduler.stop();
+    this.settler.stop();
   }
 
   private follow(name: string): void {
