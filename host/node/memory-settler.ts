@@ -13,6 +13,9 @@ import { sys } from "../netlink/sys.ts";
 /** Longer than the 5 s over which V8 measures the allocation rate: only a collection that
  * sees a low rate shrinks the young generation back, which a storm grows to 16 MiB. */
 const SETTLE_MS = 6000;
+/** Idleness is checked this often (SETTLE_MS / IDLE_CHECKS): a settle comes 6 to 8 s
+ * after the work ends, and no timer runs while nothing needs settling. */
+const IDLE_CHECKS = 3;
 /** Work (scheduled jobs' run time) that makes settling worth a full collection's pause. */
 const WORTH_SETTLING_MS = 50;
 /** The loop counts as nearly idle while jobs take at most this share of it. */
@@ -20,8 +23,9 @@ const IDLE_SHARE = 0.02;
 
 export class MemorySettler {
   private workSinceSettled = 0;
-  private workWhenArmed = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private workAtLastCheck = 0;
+  private idleChecks = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   /** `core` gives the core the agent's rescans use (renewed when settling). */
   constructor(
@@ -32,25 +36,25 @@ export class MemorySettler {
   /** A scheduled job ran for `ms`. */
   worked(ms: number): void {
     this.workSinceSettled += ms;
-    if (this.timer === undefined && this.workSinceSettled >= WORTH_SETTLING_MS) this.arm();
+    if (this.timer === undefined && this.workSinceSettled >= WORTH_SETTLING_MS) {
+      this.workAtLastCheck = this.workSinceSettled;
+      this.idleChecks = 0;
+      this.timer = setInterval(() => this.check(), this.settleMs / IDLE_CHECKS);
+    }
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     this.timer = undefined;
   }
 
-  private arm(): void {
-    this.workWhenArmed = this.workSinceSettled;
-    this.timer = setTimeout(() => this.settleIfIdle(), this.settleMs);
-  }
-
-  private settleIfIdle(): void {
-    this.timer = undefined;
-    if (this.workSinceSettled - this.workWhenArmed > this.settleMs * IDLE_SHARE) {
-      this.arm();
-      return;
-    }
+  /** Settles once the loop has been nearly idle for IDLE_CHECKS checks in a row. */
+  private check(): void {
+    const idle = this.workSinceSettled - this.workAtLastCheck <= (this.settleMs / IDLE_CHECKS) * IDLE_SHARE;
+    this.workAtLastCheck = this.workSinceSettled;
+    this.idleChecks = idle ? this.idleChecks + 1 : 0;
+    if (this.idleChecks < IDLE_CHECKS) return;
+    this.stop();
     this.workSinceSettled = 0;
     this.core().renew();
     fullCollection();

@@ -208,7 +208,7 @@ async function rssFor(pid: number, seconds: number): Promise<number[]> {
 }
 
 /** Long enough for the agent to settle its memory after work (host/node/memory-settler.ts:
- * 6 s nearly idle, checked every 6 s). */
+ * 6 s nearly idle, checked every 2 s). */
 const SETTLED_S = 15;
 
 async function fairness(agent: ChildProcess, address: string, stormy: string, quiet: string): Promise<string> {
