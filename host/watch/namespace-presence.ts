@@ -83,8 +83,9 @@ export class NamespacePresence {
     const target = resolveNamespace(this.spec);
     try {
       stopSource = target.kind === "pid" ? this.untilExit(Number(target.spec), report) : onDirectoryChange(dirname(target.path), checkNow);
-    } catch {
-      // No pidfd (the process has exited) or no directory to watch: the check says which.
+    } catch (error) {
+      // No process or no directory any more: the check below reports it gone.
+      if (!alreadyGone(error)) throw error;
     }
     // The namespace may have gone between its opening and the watch's start.
     queueMicrotask(checkNow);
@@ -101,4 +102,10 @@ export class NamespacePresence {
       sys.close(pidfd);
     };
   }
+}
+
+/** pidfd_open's ESRCH (SysError) or fs.watch's ENOENT: both errors carry the name as `code`. */
+function alreadyGone(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === "ESRCH" || code === "ENOENT";
 }
