@@ -178,6 +178,18 @@ export class KatanetCore {
     }
   }
 
+  /** Bytes of Wasm memory the instance holds: the high-water mark of its inputs so far. */
+  get memoryBytes(): number {
+    return this.core.memory.buffer.byteLength;
+  }
+
+  /** Starts over on a fresh instance of the same module, dropping any input: Wasm memory
+   * never shrinks, so this is how a core that once read a large input gives it back. */
+  renew(): void {
+    this.core = this.instantiate();
+    this.inputLength = 0;
+  }
+
   // ---- input ----
 
   /** Starts a new input; `append`/`sink` add to it. */

@@ -41,9 +41,15 @@ const SYMBOLS = {
   unshare: { parameters: ["i32"], result: "i32" },
   mount: { parameters: ["buffer", "buffer", "buffer", "u64", "buffer"], result: "i32" },
   umount2: { parameters: ["buffer", "i32"], result: "i32" },
+  // Fixed arguments for syscall's `...`: integers pass the same way on x86-64 and aarch64.
+  syscall: { parameters: ["i64", "i64", "i64"], result: "i64" },
+  malloc_trim: { parameters: ["usize"], result: "i32" },
   strerror: { parameters: ["i32"], result: "pointer" },
   __errno_location: { parameters: [], result: "pointer" },
 };
+
+/** The same number on every Linux architecture (the unified syscall table). */
+const SYS_PIDFD_OPEN = 434;
 
 type Call = (...args: unknown[]) => unknown;
 const integer = (value: unknown): number => Number(value);
@@ -71,6 +77,8 @@ export function loadLibc(): Libc {
     unshare: (flags) => integer(symbols.unshare(flags)),
     mount: (source, target, fstype, flags) => integer(symbols.mount(source, target, fstype, BigInt(flags), null)),
     umount2: (target, flags) => integer(symbols.umount2(target, flags)),
+    pidfdOpen: (pid, flags) => integer(symbols.syscall(BigInt(SYS_PIDFD_OPEN), BigInt(pid), BigInt(flags))),
+    mallocTrim: (pad) => integer(symbols.malloc_trim(BigInt(pad))),
     addressOf: (bytes) => BigInt(deno.UnsafePointer.value(deno.UnsafePointer.of(bytes))),
     errno: () => errnoCell.getInt32(),
     strerror: (errno) => deno.UnsafePointerView.getCString(symbols.strerror(errno) as NativePointer),

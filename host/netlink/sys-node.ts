@@ -5,6 +5,9 @@
 import koffi from "koffi";
 import type { Libc } from "./sys.ts";
 
+/** The same number on every Linux architecture (the unified syscall table). */
+const SYS_PIDFD_OPEN = 434;
+
 export function loadLibc(): Libc {
   const libc = koffi.load("libc.so.6");
   const socket = libc.func("int socket(int domain, int type, int protocol)");
@@ -27,6 +30,9 @@ export function loadLibc(): Libc {
   const unshare = libc.func("int unshare(int flags)");
   const mount = libc.func("int mount(void *source, void *target, void *fstype, unsigned long flags, void *data)");
   const umount2 = libc.func("int umount2(void *target, int flags)");
+  // Fixed arguments for syscall's `...`: integers pass the same way on x86-64 and aarch64.
+  const syscall = libc.func("long syscall(long number, long pid, long flags)");
+  const mallocTrim = libc.func("int malloc_trim(size_t pad)");
   const strerror = libc.func("const char *strerror(int errno)");
 
   return {
@@ -46,6 +52,8 @@ export function loadLibc(): Libc {
     unshare: (flags) => unshare(flags),
     mount: (source, target, fstype, flags) => mount(source, target, fstype, flags, null),
     umount2: (target, flags) => umount2(target, flags),
+    pidfdOpen: (pid, flags) => Number(syscall(SYS_PIDFD_OPEN, pid, flags)),
+    mallocTrim: (pad) => mallocTrim(pad),
     addressOf: (bytes) => koffi.address(bytes) + BigInt(bytes.byteOffset),
     errno: () => koffi.errno(),
     strerror: (errno) => strerror(errno),

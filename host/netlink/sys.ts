@@ -28,6 +28,10 @@ export interface Libc {
   /** Strings are NUL-terminated; null passes a null pointer. */
   mount(source: Uint8Array | null, target: Uint8Array, fstype: Uint8Array | null, flags: number): number;
   umount2(target: Uint8Array, flags: number): number;
+  /** pidfd_open(2) through syscall(2): glibc has no wrapper before 2.36. */
+  pidfdOpen(pid: number, flags: number): number;
+  /** glibc's malloc_trim: gives the heap's free pages back to the system; 1 if it released any. */
+  mallocTrim(pad: number): number;
   /** Address of the first byte of `bytes`, for structs that carry pointers (ifreq.ifr_data). */
   addressOf(bytes: Uint8Array): bigint;
   errno(): number;
@@ -175,6 +179,16 @@ export class Sys {
   umount2(target: string, flags: number): void {
     const encoded = cString(target);
     this.checked("umount2", target, () => this.libc.umount2(encoded, flags));
+  }
+
+  /** A descriptor that becomes readable when process `pid` exits (Linux 5.3+). */
+  pidfdOpen(pid: number): number {
+    return this.checked("pidfd_open", `pid ${pid}`, () => this.libc.pidfdOpen(pid, 0));
+  }
+
+  /** Returns the malloc heap's free pages to the system (never fails). */
+  mallocTrim(): void {
+    this.libc.mallocTrim(0);
   }
 
   addressOf(bytes: Uint8Array): bigint {

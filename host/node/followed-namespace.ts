@@ -5,6 +5,7 @@
 import { NamespaceError } from "../netlink/netns.ts";
 import { EnvelopeFrame } from "../serve/frames.ts";
 import { Listeners, type Frame, type Stream, type StreamListener } from "../serve/streams.ts";
+import { NamespaceGoneError } from "../watch/namespace-presence.ts";
 import { NamespaceWatcher, type ScheduleRescan, type WatchOptions } from "../watch/watcher.ts";
 import { statusFrame, type NamespaceState, type NamespaceStatus } from "./status-frames.ts";
 
@@ -23,6 +24,8 @@ export interface FollowContext {
   statusChanged(): void;
   /** An attempt to open or watch it failed. */
   failed(): void;
+  /** Its watcher found it deleted (its file removed, its process exited). */
+  gone(error: NamespaceGoneError): void;
 }
 
 export class FollowedNamespace implements Stream {
@@ -120,7 +123,8 @@ export class FollowedNamespace implements Stream {
       envelope: (envelope) => this.listeners.frame(new EnvelopeFrame(this.renumbered(envelope))),
       failed: (error) => {
         this.watcher = undefined;
-        this.retryAfter(error);
+        if (error instanceof NamespaceGoneError) this.context.gone(error);
+        else this.retryAfter(error);
       },
     });
     // Clients that waited (or saw a failure) get the whole state; it is one past the

@@ -3,12 +3,15 @@
 // All of them share one scheduler (host/node/scheduler.ts), one Wasm core and one event
 // loop; each costs one notification socket and the handle on its namespace.
 
+import { defaultCore } from "../default-core.ts";
 import { resolveNamespace } from "../netlink/netns.ts";
 import type { ServeMetrics } from "../serve/metrics.ts";
 import { Listeners, type Selection, type Stream, type StreamCatalogue } from "../serve/streams.ts";
+import type { NamespaceGoneError } from "../watch/namespace-presence.ts";
 import { DEFAULT_COALESCE_MS, type WatchOptions } from "../watch/watcher.ts";
 import { FollowedNamespace } from "./followed-namespace.ts";
 import { NamespaceDirectory } from "./netns-dir-watch.ts";
+import { MemorySettler } from "./memory-settler.ts";
 import { RescanScheduler } from "./scheduler.ts";
 import { listingFrame, listingJson, type NamespaceStatus } from "./status-frames.ts";
 
@@ -28,7 +31,8 @@ const LISTING_PATH = "/netns";
 const STREAM_PREFIX = "/netns/";
 
 export class NamespaceRegistry implements StreamCatalogue {
-  private readonly scheduler = new RescanScheduler();
+  private readonly settler = new MemorySettler(() => this.watchOptions.core ?? defaultCore());
+  private readonly scheduler = new RescanScheduler((ms) => this.settler.worked(ms));
   /** The directory listing and the listing frames take turns like any namespace. */
   private readonly ownLane = this.scheduler.lane();
   private readonly followed = new Map<string, FollowedNamespace>();
@@ -92,6 +96,7 @@ export class NamespaceRegistry implements StreamCatalogue {
     this.directory?.close();
     for (const followed of this.followed.values()) followed.stop();
     this.scheduler.stop();
+    this.settler.stop();
   }
 
   private follow(name: string): void {
@@ -100,6 +105,11 @@ export class NamespaceRegistry implements StreamCatalogue {
       schedule: this.scheduler.lane(),
       statusChanged: () => this.listingChanged(),
       failed: () => this.metrics.error("namespace"),
+      gone: (error) => {
+        // A name's end is the directory listing's to tell (it also sees a name reused).
+        if (resolveNamespace(name).kind === "name") this.relistSoon();
+        else followed.end(goneMessage(name, error));
+      },
     });
     this.followed.set(name, followed);
     followed.openSoon();
@@ -151,4 +161,10 @@ export class NamespaceRegistry implements StreamCatalogue {
   private statuses(): NamespaceStatus[] {
     return [...this.followed.values()].map((followed) => followed.status).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+}
+
+/** Worded as a deletion under /run/netns is, with what showed it. */
+function goneMessage(name: string, error: NamespaceGoneError): string {
+  if (error.how === "exited") return `namespace ${name} was deleted (process ${name} exited)`;
+  return error.how === "replaced" ? `namespace ${name} was deleted and its name reused` : `namespace ${name} was deleted`;
 }

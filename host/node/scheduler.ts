@@ -28,6 +28,9 @@ const SHARE_GAP = 3;
 const TIMER_GRAIN_MS = 1;
 
 export class RescanScheduler {
+  /** `worked` hears how long each job ran (the agent's memory settling counts it). */
+  constructor(private readonly worked: (ms: number) => void = () => {}) {}
+
   private readonly jobs = new Set<Job>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerDueAt = Infinity;
@@ -78,6 +81,7 @@ export class RescanScheduler {
       const ended = performance.now();
       next.lane.lastRunMs = ended - now;
       next.lane.lastEndedAt = ended;
+      this.worked(next.lane.lastRunMs);
       setImmediate(() => {
         this.yielding = false;
         this.armForEarliest();
