@@ -82,4 +82,17 @@ describe("scanning a namespace, the bundle and dist/host/ agree", { skip: namesp
     // A capture holds the links' counters, which move between two runs.
     assert.equal(assertSameRun("capture", "--netns", namespace, "-o", join(scratch, "capture.json")).status, 0);
   });
+
+  test("attach and detach from the bundle (a tap has a new ifindex each time: only the bundle runs them)", () => {
+    const attached = run(ENTRIES.installed, ["attach", "--netns", namespace, "--format", "json"]);
+    assert.equal(attached.status, 0, attached.stderr);
+    const { endpoints, agent } = JSON.parse(attached.stdout) as { endpoints: { name: string }[]; agent: { interfaces: { name: string }[] } };
+    const names = endpoints.map((endpoint) => endpoint.name).sort();
+    assert.deepEqual(names, ["eth0", "peer0"]);
+    assert.deepEqual(agent.interfaces.map((iface) => iface.name).sort(), names);
+    const detached = run(ENTRIES.installed, ["detach", "--netns", namespace]);
+    assert.equal(detached.status, 0, detached.stderr);
+    assert.deepEqual(detached.stdout.replace(/^detached: /, "").trim().split(", ").sort(), names);
+    assert.deepEqual(assertSameRun("detach", "--netns", namespace), { status: 0, stdout: "nothing attached: nothing changed\n", stderr: "" });
+  });
 });
