@@ -2,14 +2,15 @@
 // process resolves (CommonJS ones as well), and `katanet scan --format pb64` must not
 // reach the DAN parser, protobufjs (only decoded output needs it) or @opentelemetry/api
 // (loaded only once an application registers with it). The installed command runs the
-// bundle in dist/cli/, where those modules are inside chunks: esbuild heads each module
-// it bundles with a comment naming its source, which is what is looked for there.
+// bundle in dist/cli/, where those modules are inside chunks: the build's metafile says
+// which sources each chunk holds.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { packageFile } from "../../host/paths.ts";
+import { packageFile, packageRoot } from "../../host/paths.ts";
 
 function modulesLoaded(entry: string, ...args: string[]): string[] {
   const hook = packageFile("dist", "test", "support", "module-log.js");
@@ -21,11 +22,14 @@ function modulesLoaded(entry: string, ...args: string[]): string[] {
 const UNNEEDED_BY_PB64 = /\/host\/dan\/convert\.[jt]s$|\/protobufjs\/|\/@opentelemetry\//;
 const PB64_SCAN = ["scan", "--keep-going", "--format", "pb64"];
 
-/** The sources bundled into the chunks among `urls` (esbuild's `// path` headings), and the other modules. */
+/** The sources bundled into the chunks among `urls` (from the build's metafile), and the other modules. */
 function sourcesLoaded(urls: string[]): string[] {
-  const chunks = urls.filter((url) => url.startsWith("file:") && fileURLToPath(url).startsWith(packageFile("dist", "cli")));
-  const bundled = chunks.flatMap((url) => [...readFileSync(fileURLToPath(url), "utf8").matchAll(/^\/\/ (\S+)$/gm)].map((match) => `/${match[1]}`));
-  return [...urls.filter((url) => !chunks.includes(url)), ...bundled];
+  const outputs = (JSON.parse(readFileSync(packageFile("dist", "cli-meta.json"), "utf8")) as { outputs: Record<string, { inputs: Record<string, unknown> }> }).outputs;
+  const bundled = (url: string) => outputs[relative(packageRoot(), fileURLToPath(url))];
+  return urls.flatMap((url) => {
+    const chunk = url.startsWith("file:") ? bundled(url) : undefined;
+    return chunk ? Object.keys(chunk.inputs).map((source) => `/${source}`) : [url];
+  });
 }
 
 test("katanet scan --format pb64 loads no DAN parser, no protobufjs and no OpenTelemetry", () => {
