@@ -29,7 +29,7 @@ function assertSameRun(...args: string[]): { status: number | null; stdout: stri
 const fixture = findLiveFixture("that converts without error", (f) => !f.file.endsWith(".gz") && f.expected.error === null);
 
 test("the installed command runs the bundle", () => {
-  assert.match(readFileSync(ENTRIES.installed, "utf8"), /from "\.\.\/dist\/cli\/cli\.js"/);
+  assert.match(readFileSync(ENTRIES.installed, "utf8"), /import\("\.\.\/dist\/cli\/cli\.js"\)/);
 });
 
 describe("without a namespace, the bundle and dist/host/ agree", () => {
