@@ -5,8 +5,6 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { CoreUsageError, KataError } from "./core.ts";
-import { DanError } from "./dan/errors.ts";
 import { EXIT_BAD_INPUT, EXIT_KATA_ERROR, EXIT_OK, EXIT_UNEXPECTED, exitCodeOf } from "./exit-codes.ts";
 import { packageFile } from "./paths.ts";
 import { type CliIO, type Command, UsageError } from "./cli/command.ts";
@@ -73,7 +71,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (error) {
-    return report(isParseArgsError(error) ? new UsageError((error as Error).message) : error, command, io);
+    return await report(isParseArgsError(error) ? new UsageError((error as Error).message) : error, command, io);
   }
 }
 
@@ -81,7 +79,10 @@ function version(): string {
   return (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { version: string }).version;
 }
 
-function report(error: unknown, command: Command, io: CliIO): number {
+/** The error classes that say where a failure happened are loaded only when one is
+ * reported: `--help` or `mac` need neither the Wasm core's module nor the DAN parser's. */
+async function report(error: unknown, command: Command, io: CliIO): Promise<number> {
+  const [{ CoreUsageError, KataError }, { DanError }] = await Promise.all([import("./core.ts"), import("./dan/errors.ts")]);
   const code = exitCodeOf(error);
   if (code === EXIT_KATA_ERROR) {
     // Go's text alone, so it can be compared with the runtime's; then where it happened.

@@ -4,9 +4,6 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { attach, AttachError, ATTACH_MODELS, detach, type AttachModel, type Attachment } from "../attach/index.ts";
 import type { AttachedEndpoint } from "../attach/types.ts";
-import { decodeMessages, toDecodedJson } from "../format/decoded.ts";
-import { formatText } from "../format/text.ts";
-import { followAttachments } from "./attach-follow.ts";
 import { type CliIO, type Command, EXIT_BAD_INPUT, EXIT_OK, EXIT_UNEXPECTED, UsageError } from "./command.ts";
 import { parsePciPaths, parseRule } from "./conversion-output.ts";
 
@@ -84,6 +81,7 @@ examples:
     if (values.follow) {
       if (options.netns === undefined) throw new UsageError("--follow needs --netns");
       if (options.model === "none") throw new UsageError("--follow has nothing to follow with --model none (nothing is created)");
+      const { followAttachments } = await import("./attach-follow.ts");
       const follow = attachOrExplain(io, "attach", () => followAttachments({ ...options, netns: options.netns! }, values["detach-on-exit"], io));
       return typeof follow === "number" ? follow : await follow;
     }
@@ -91,6 +89,8 @@ examples:
     if (typeof attachment === "number") return attachment;
     const messages = attachment.messages[rule];
     if (!messages) throw new Error(`the scan has no agent messages for the ${rule} rule`);
+    // Loaded here, not with the command: detach and --follow print no agent messages.
+    const [{ decodeMessages, toDecodedJson }, { formatText }] = await Promise.all([import("../format/decoded.ts"), import("../format/text.ts")]);
     const decoded = decodeMessages(messages);
     if (format === "json") {
       io.out(JSON.stringify({ ...summary(attachment), agent: toDecodedJson(decoded) }, null, 2) + "\n");

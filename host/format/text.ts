@@ -20,8 +20,10 @@ export function formatText(decoded: DecodedMessages, skipped: SkippedLink[] = []
   const lines: string[] = [];
   for (const iface of decoded.interfaces) lines.push(...interfaceLines(iface, links.get(iface.name)));
   if (decoded.interfaces.length === 0) lines.push("(no interfaces: Kata sends nothing)");
-  lines.push("", "routes:", ...decoded.routes.map(routeLine));
-  lines.push("", "neighbours:", ...decoded.neighbors.map(neighbourLine));
+  lines.push("", "routes:");
+  for (const route of decoded.routes) lines.push(routeLine(route));
+  lines.push("", "neighbours:");
+  for (const neighbour of decoded.neighbors) lines.push(neighbourLine(neighbour));
   if (skipped.length > 0) {
     lines.push("", "not sent:", ...skipped.map((link) => `${link.name}: ${link.reason}`));
   }
@@ -40,25 +42,25 @@ function interfaceLines(iface: Interface, link: KernelLink | undefined): string[
   return [header, ...addresses];
 }
 
+// Routes and neighbours can number in the hundred thousands: their lines are built by
+// appending to one string, without an array of parts per line.
 function routeLine(route: Route): string {
-  const parts = [route.dest || "default"];
-  if (route.family === 1) parts.unshift("inet6");
-  if (route.gateway) parts.push("via", route.gateway);
-  parts.push("dev", route.device || '""');
-  if (SCOPES[route.scope] ?? route.scope) parts.push("scope", SCOPES[route.scope] ?? String(route.scope));
-  if (route.source) parts.push("src", route.source);
-  if (route.mtu) parts.push("mtu", String(route.mtu));
-  parts.push(...names(route.flags, ROUTE_FLAGS));
-  return parts.join(" ");
+  let line = route.family === 1 ? `inet6 ${route.dest || "default"}` : route.dest || "default";
+  if (route.gateway) line += ` via ${route.gateway}`;
+  line += ` dev ${route.device || '""'}`;
+  const scope = SCOPES[route.scope] ?? route.scope;
+  if (scope) line += ` scope ${scope}`;
+  if (route.source) line += ` src ${route.source}`;
+  if (route.mtu) line += ` mtu ${route.mtu}`;
+  return route.flags ? `${line} ${names(route.flags, ROUTE_FLAGS).join(" ")}` : line;
 }
 
 function neighbourLine(neighbour: ARPNeighbor): string {
-  const parts = [neighbour.toIPAddress?.address ?? "<nil>", "dev", neighbour.device || '""'];
-  if (neighbour.lladdr) parts.push("lladdr", neighbour.lladdr);
-  parts.push(...names(neighbour.flags, NEIGH_FLAGS));
+  let line = `${neighbour.toIPAddress?.address ?? "<nil>"} dev ${neighbour.device || '""'}`;
+  if (neighbour.lladdr) line += ` lladdr ${neighbour.lladdr}`;
+  if (neighbour.flags) line += ` ${names(neighbour.flags, NEIGH_FLAGS).join(" ")}`;
   const states = names(neighbour.state, NUD_STATES);
-  parts.push(states.length > 0 ? states.join(",") : "state 0");
-  return parts.join(" ");
+  return `${line} ${states.length > 0 ? states.join(",") : "state 0"}`;
 }
 
 /** The names of the bits set in `value`, and the rest in hex. */

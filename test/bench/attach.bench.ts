@@ -13,7 +13,7 @@ import { namespaceTestsUnavailable } from "../support/netns.ts";
 import { attachWithBatches, attachWithCommands, detachWithCommands, endpointNamespaces } from "./attach-recipe.ts";
 import { formatTable } from "./table.ts";
 
-const CLI = packageFile("dist", "host", "cli.js");
+const CLI = packageFile("bin", "katanet.js");
 const LIBRARY = "katanet attach()/detach()";
 
 interface Path {

@@ -1,7 +1,9 @@
-// Whole processes, as a one-shot user meets katanet: `katanet scan` of the 10,000-route
-// namespace (pb64 output, and the default text) and `katanet --help`, next to `node -e 0`,
-// the floor any Node command pays. Rounds run every command once in a rotated order; a
-// ratio is the median of the ratios within each round, as the VM's speed drifts.
+// Whole processes, as a one-shot user meets katanet: the installed command (bin/katanet.js,
+// which runs the bundle in dist/cli/) on the 10,000-route namespace: `katanet scan` (pb64
+// output, and the default text), `katanet attach` of its one endpoint then `katanet detach`,
+// and `katanet --help`, next to `node -e 0`, the floor any Node command pays. Rounds run
+// every step once in a rotated order (attach always right before its detach); a ratio is
+// the median of the ratios within each round, as the VM's speed drifts.
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { packageFile } from "../../host/paths.ts";
@@ -23,25 +25,33 @@ function timeProcess(args: string[]): number {
   return elapsed;
 }
 
+/** What one round runs, in rotated order: a step is one process or several run back to back. */
+type Step = [name: string, args: string[]][];
+
 export async function runSuite(): Promise<string> {
   const unavailable = namespaceTestsUnavailable();
   if (unavailable) return `start-up bench skipped: ${unavailable}`;
   const namespaces = await buildManyRoutesNamespace();
-  const cli = packageFile("dist", "host", "cli.js");
-  const commands: [string, string[]][] = [
-    ["node -e 0", ["-e", "0"]],
-    ["katanet --help", [cli, "--help"]],
-    ["katanet scan --format pb64", [cli, "scan", "--netns", namespaces.namespace, "--format", "pb64"]],
-    ["katanet scan (text)", [cli, "scan", "--netns", namespaces.namespace]],
+  const katanet = packageFile("bin", "katanet.js");
+  const netns = ["--netns", namespaces.namespace];
+  const steps: Step[] = [
+    [["node -e 0", ["-e", "0"]]],
+    [["katanet --help", [katanet, "--help"]]],
+    [["katanet scan --format pb64", [katanet, "scan", ...netns, "--format", "pb64"]]],
+    [["katanet scan (text)", [katanet, "scan", ...netns]]],
+    [
+      ["katanet attach (text)", [katanet, "attach", ...netns]],
+      ["katanet detach", [katanet, "detach", ...netns]],
+    ],
   ];
-  const times = new Map(commands.map(([name]) => [name, [] as number[]]));
-  const ratios = new Map(commands.map(([name]) => [name, [] as number[]]));
+  const names = steps.flat().map(([name]) => name);
+  const times = new Map(names.map((name) => [name, [] as number[]]));
+  const ratios = new Map(names.map((name) => [name, [] as number[]]));
   try {
     for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
       const thisRound = new Map<string, number>();
-      for (let i = 0; i < commands.length; i++) {
-        const [name, args] = commands[(round + i) % commands.length];
-        thisRound.set(name, timeProcess(args));
+      for (let i = 0; i < steps.length; i++) {
+        for (const [name, args] of steps[(round + i) % steps.length]) thisRound.set(name, timeProcess(args));
       }
       if (round < WARMUP_ROUNDS) continue;
       for (const [name, ms] of thisRound) {
@@ -52,7 +62,7 @@ export async function runSuite(): Promise<string> {
   } finally {
     namespaces.delete();
   }
-  const rows = commands.map(([name]) => [name, median(times.get(name)!).toFixed(1), `${median(ratios.get(name)!).toFixed(2)}×`]);
+  const rows = names.map((name) => [name, median(times.get(name)!).toFixed(1), `${median(ratios.get(name)!).toFixed(2)}×`]);
   return [
     `${ROUNDS} rounds of whole processes (${process.version}), ${namespaces.routes} routes in the scanned namespace;`,
     "median wall-clock time, and the median of the per-round ratios to node -e 0\n",

@@ -45,10 +45,10 @@ describe("the npm package", () => {
   const { tarball, files } = pack();
 
   test("holds the built host, the Wasm core, the command, the schema, README and LICENSE, and no tests", () => {
-    for (const needed of ["host/serve/page/index.html", "dist/host/index.js", "dist/host/index.d.ts", "dist/host/cli.js", "dist/katanet.wasm", "bin/katanet.js", "proto/agent.proto", "proto/katanet.proto", "README.md", "LICENSE", "package.json"]) {
+    for (const needed of ["host/serve/page/index.html", "dist/host/index.js", "dist/host/index.d.ts", "dist/host/cli.js", "dist/cli/cli.js", "dist/cli/dump-worker.js", "dist/katanet.wasm", "bin/katanet.js", "proto/agent.proto", "proto/katanet.proto", "README.md", "LICENSE", "package.json"]) {
       assert.ok(files.includes(needed), `${needed} is missing from the tarball`);
     }
-    const unwanted = files.filter((file) => !file.startsWith("dist/host/") && !file.startsWith("host/serve/page/") && !file.startsWith("proto/") && !file.startsWith("bin/") && !["dist/katanet.wasm", "README.md", "LICENSE", "package.json"].includes(file));
+    const unwanted = files.filter((file) => !file.startsWith("dist/host/") && !file.startsWith("dist/cli/") && !file.startsWith("host/serve/page/") && !file.startsWith("proto/") && !file.startsWith("bin/") && !["dist/katanet.wasm", "README.md", "LICENSE", "package.json"].includes(file));
     assert.deepEqual(unwanted, []);
     assert.match(readFileSync(packageFile("LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004/);
   });
