@@ -13,7 +13,7 @@ import {
   type DumpProgress,
 } from "../../host/netlink/dump-thread.ts";
 import { createRing, DumpThreadStalled, RingReader, RingWriter } from "../../host/netlink/dump-ring.ts";
-import { netlinkAttributes, netlinkMessages } from "../../host/netlink/messages.ts";
+import { netlinkAttributes, netlinkMessages, NLMSG_DONE } from "../../host/netlink/messages.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
 import {
@@ -21,7 +21,6 @@ import {
   NetlinkError,
   NetlinkProtocolError,
   NetlinkSocket,
-  NLMSG_DONE,
   type DumpSink,
 } from "../../host/netlink/socket.ts";
 import { sys, SysError } from "../../host/netlink/sys.ts";
