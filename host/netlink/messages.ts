@@ -50,59 +50,90 @@ export interface MessageOutcome {
 }
 
 /**
+ * What messages and attributes share: a length-prefixed unit whose length counts its own
+ * header, the next one starting 4-aligned after it. `step()` moves to the next unit and
+ * returns false at the end, or at the first framing error, kept in `error` for good.
+ */
+abstract class LengthPrefixedWalker {
+  /** Start of the current unit. */
+  offset = 0;
+  /** The current unit's length field: header included, padding not. */
+  length = 0;
+  error: FramingError | undefined;
+  protected readonly view: DataView;
+  private following: number;
+
+  constructor(
+    protected readonly bytes: Uint8Array,
+    start: number,
+    private readonly end: number,
+    private readonly headerSize: number,
+    private readonly unit: "message" | "attribute",
+    /** Whether a remainder too short for a header is padding to pass over, not an error. */
+    private readonly shortRemainderIsPadding: boolean,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, end);
+    this.following = start;
+  }
+
+  protected abstract lengthAt(at: number): number;
+
+  protected step(): boolean {
+    const at = this.following;
+    if (this.error || at >= this.end) return false;
+    const remaining = this.end - at;
+    if (remaining < this.headerSize) {
+      if (this.shortRemainderIsPadding) return false;
+      return this.fail(at, `${remaining} stray bytes after the last ${this.unit}, at byte ${at}: too few for a header`);
+    }
+    const length = this.lengthAt(at);
+    if (length < this.headerSize || length > remaining) {
+      return this.fail(at, `${this.unit} at byte ${at} claims ${length} bytes, ${remaining} remain`);
+    }
+    this.offset = at;
+    this.length = length;
+    this.following = at + align4(length);
+    return true;
+  }
+
+  /** The current unit's value after its header, as a view into the walked bytes. */
+  payload(): Uint8Array {
+    return this.bytes.subarray(this.offset + this.headerSize, this.offset + this.length);
+  }
+
+  protected fail(offset: number, problem: string): false {
+    this.error = new FramingError(offset, problem);
+    return false;
+  }
+}
+
+/**
  * A cursor over the messages in `bytes[0, end)`: `next()` moves to the next message and
  * fills `type`, `flags`, ... in place, so a dump's thousands of messages cost no
  * allocation. It returns false at the end, or at the first framing error, kept in `error`.
  */
-export class MessageWalker {
-  /** Start of the current message. */
-  offset = 0;
-  /** nlmsg_len of the current message: header included, padding not. */
-  length = 0;
+export class MessageWalker extends LengthPrefixedWalker {
   type = 0;
   flags = 0;
   sequence = 0;
   port = 0;
-  error: FramingError | undefined;
-  private following = 0;
-  private readonly view: DataView;
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly end = bytes.length,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, end);
+  constructor(bytes: Uint8Array, end = bytes.length) {
+    super(bytes, 0, end, NLMSG_HDRLEN, "message", false);
   }
 
   next(): boolean {
-    const at = this.following;
-    if (this.error || at >= this.end) return false;
-    const remaining = this.end - at;
-    if (remaining < NLMSG_HDRLEN) {
-      return this.fail(at, `${remaining} stray bytes after the last message, at byte ${at}: too few for a header`);
-    }
-    const length = this.view.getUint32(at, true);
-    if (length < NLMSG_HDRLEN || length > remaining) {
-      return this.fail(at, `message at byte ${at} claims ${length} bytes, ${remaining} remain`);
-    }
-    this.offset = at;
-    this.length = length;
-    this.type = this.view.getUint16(at + 4, true);
-    this.flags = this.view.getUint16(at + 6, true);
-    this.sequence = this.view.getUint32(at + 8, true);
-    this.port = this.view.getUint32(at + 12, true);
-    this.following = at + align4(length);
+    if (!this.step()) return false;
+    this.type = this.view.getUint16(this.offset + 4, true);
+    this.flags = this.view.getUint16(this.offset + 6, true);
+    this.sequence = this.view.getUint32(this.offset + 8, true);
+    this.port = this.view.getUint32(this.offset + 12, true);
     return true;
   }
 
   /** The current message, header included, as a view into the walked bytes. */
   message(): Uint8Array {
     return this.bytes.subarray(this.offset, this.offset + this.length);
-  }
-
-  /** The current message's payload, after the header. */
-  payload(): Uint8Array {
-    return this.bytes.subarray(this.offset + NLMSG_HDRLEN, this.offset + this.length);
   }
 
   /**
@@ -119,6 +150,10 @@ export class MessageWalker {
     const errno = -this.view.getInt32(this.offset + NLMSG_HDRLEN, true) | 0;
     if (errno === 0 || !(this.flags & NLM_F_ACK_TLVS)) return { errno };
     return { errno, ...this.extendedAck() };
+  }
+
+  protected lengthAt(at: number): number {
+    return this.view.getUint32(at, true);
   }
 
   /** The NLMSGERR_ATTR_* TLVs after the error code and, in an ERROR, the echoed request
@@ -138,11 +173,6 @@ export class MessageWalker {
     }
     return found;
   }
-
-  private fail(offset: number, problem: string): false {
-    this.error = new FramingError(offset, problem);
-    return false;
-  }
 }
 
 /**
@@ -150,50 +180,23 @@ export class MessageWalker {
  * payload after its fixed header, or a nested attribute's payload from 0. Like
  * MessageWalker: false at the end or at the first framing error, kept in `error`.
  */
-export class AttributeWalker {
-  offset = 0;
-  /** nla_len of the current attribute: its 4-byte header included. */
-  length = 0;
+export class AttributeWalker extends LengthPrefixedWalker {
   /** nla_type without the nested and byte-order flags. */
   type = 0;
-  error: FramingError | undefined;
-  private following: number;
-  private readonly view: DataView;
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.following = start;
+  constructor(bytes: Uint8Array, start: number) {
+    // The kernel's own nla_ok() reads up to three trailing bytes as padding, so this does too.
+    super(bytes, start, bytes.length, ATTRIBUTE_HEADER, "attribute", true);
   }
 
   next(): boolean {
-    const at = this.following;
-    if (this.error || at >= this.bytes.length) return false;
-    const remaining = this.bytes.length - at;
-    if (remaining < ATTRIBUTE_HEADER) {
-      return this.fail(at, `${remaining} stray bytes after the last attribute, at byte ${at}: too few for a header`);
-    }
-    const length = this.view.getUint16(at, true);
-    if (length < ATTRIBUTE_HEADER || length > remaining) {
-      return this.fail(at, `attribute at byte ${at} claims ${length} bytes, ${remaining} remain`);
-    }
-    this.offset = at;
-    this.length = length;
-    this.type = this.view.getUint16(at + 2, true) & ATTRIBUTE_TYPE_MASK;
-    this.following = at + align4(length);
+    if (!this.step()) return false;
+    this.type = this.view.getUint16(this.offset + 2, true) & ATTRIBUTE_TYPE_MASK;
     return true;
   }
 
-  /** The current attribute's value, as a view into the walked bytes. */
-  payload(): Uint8Array {
-    return this.bytes.subarray(this.offset + ATTRIBUTE_HEADER, this.offset + this.length);
-  }
-
-  private fail(offset: number, problem: string): false {
-    this.error = new FramingError(offset, problem);
-    return false;
+  protected lengthAt(at: number): number {
+    return this.view.getUint16(at, true);
   }
 }
 

@@ -166,6 +166,13 @@ test("an attribute whose length lies stops the walk there, keeping that error", 
   assert.throws(() => [...netlinkAttributes(payload, 0)], /attribute at byte 8 claims 64 bytes/);
 });
 
+test("up to three bytes after the last attribute are padding, as the kernel reads them", () => {
+  const walker = new AttributeWalker(bytes("0800", "0400", "dc050000", "000000"), 0);
+  assert.ok(walker.next());
+  assert.equal(walker.next(), false);
+  assert.equal(walker.error, undefined);
+});
+
 test("a payload too short for its fixed header is a framing error, not a misread", () => {
   assert.throws(() => routeHeader(bytes("02100000fe030001")), (error: unknown) =>
     error instanceof FramingError && error.message === "payload of 8 bytes is too short for its rtmsg (12)");
