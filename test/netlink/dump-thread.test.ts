@@ -6,12 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AF_NETLINK, SOCK_CLOEXEC, SOCK_RAW } from "../../host/netlink/constants.ts";
 import { dumpNamespace } from "../../host/netlink/dump.ts";
-import {
-  DumpThread,
-  publishDump,
-  receiveDump,
-  type DumpProgress,
-} from "../../host/netlink/dump-thread.ts";
+import { publishDump, receiveDump, type DumpProgress } from "../../host/netlink/dump-relay.ts";
+import { DumpThread } from "../../host/netlink/dump-thread.ts";
 import { createRing, DumpThreadStalled, RingReader, RingWriter } from "../../host/netlink/dump-ring.ts";
 import { netlinkAttributes, netlinkMessages, NLMSG_DONE } from "../../host/netlink/messages.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
