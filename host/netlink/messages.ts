@@ -32,7 +32,7 @@ export class FramingError extends RangeError {
   constructor(
     /** Byte offset of the message or attribute at fault, from the start of what was walked. */
     readonly offset: number,
-    readonly problem: string,
+    problem: string,
   ) {
     super(problem);
     this.name = "FramingError";
