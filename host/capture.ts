@@ -4,6 +4,7 @@
 // `katanet capture` writes this shape.
 import { Buffer } from "node:buffer";
 import { NetlinkBuilder } from "./netlink/builder.ts";
+import { align4, messageLength, NLMSG_HDRLEN } from "./netlink/messages.ts";
 import { encodeCcwDevices, encodeHints, encodePciPaths, type CaptureHints } from "./wire/records.ts";
 import type { CoreAbi } from "./core-abi.ts";
 import { EXIT_BAD_INPUT } from "./exit-codes.ts";
@@ -90,15 +91,13 @@ function describe(places: MessagePlace[], offset: number): string {
   return place ? `${place.name}, byte ${offset - place.start}` : `byte ${offset}`;
 }
 
-const align4 = (n: number): number => (n + 3) & ~3;
-
 /**
  * Each entry is one whole message, so its own length field must match its bytes; a
  * mismatch caught here is named at its entry, not at whatever follows it in the input.
  */
 function wholeMessage(bytes: Uint8Array, name: string): Uint8Array {
-  if (bytes.length < 16) throw new CaptureFormatError(`${name}: ${bytes.length} bytes, shorter than a netlink header (16)`);
-  const declared = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+  if (bytes.length < NLMSG_HDRLEN) throw new CaptureFormatError(`${name}: ${bytes.length} bytes, shorter than a netlink header (${NLMSG_HDRLEN})`);
+  const declared = messageLength(bytes);
   if (declared !== bytes.length) {
     throw new CaptureFormatError(`${name}: the message declares ${declared} bytes but its hex holds ${bytes.length}`);
   }

@@ -11,7 +11,7 @@ import { NetlinkBuilder } from "./netlink/builder.ts";
 import { dumpNamespace } from "./netlink/dump.ts";
 import { DumpThread } from "./netlink/dump-thread.ts";
 import { busInfos, EthtoolSocket, vhostUserSockets } from "./netlink/ethtool.ts";
-import { netlinkMessages } from "./netlink/messages.ts";
+import { messageType, netlinkMessages } from "./netlink/messages.ts";
 import { inNamespace } from "./netlink/netns.ts";
 import { NetlinkSocket } from "./netlink/socket.ts";
 import { tagConversion, traced } from "./trace.ts";
@@ -122,7 +122,7 @@ const GET_TO_NEW = 2;
 function tracedDumps(socket: NetlinkSocket): Pick<NetlinkSocket, "dump"> {
   return {
     dump(request, sink) {
-      const kind = KIND_OF_TYPE[new DataView(request.buffer, request.byteOffset).getUint16(4, true) - GET_TO_NEW];
+      const kind = KIND_OF_TYPE[messageType(request) - GET_TO_NEW];
       traced("dump", { type: kind }, () => socket.dump(request, sink));
     },
   };

@@ -6,13 +6,14 @@
 // included — and, unless `agentSemantics`, what was undone to leave the namespace as it was.
 
 import { inNamespace } from "../netlink/netns.ts";
+import { deletionOf } from "../netlink/recreate.ts";
 import { NetlinkError, NetlinkSocket } from "../netlink/socket.ts";
 import { linkAddressDeletions, oldRouteDeletions } from "./deletions.ts";
 import type { AgentRequests } from "./input.ts";
 import { namespaceSupportsIpv6 } from "./ipv6.ts";
 import { linkByMac, linkByName, listLinks, type Link } from "./links.ts";
 import { planRequests, type InterfacePlan, type NeighbourPlan, type RoutePlan } from "./plan.ts";
-import { deletionOf, newAddressRequest, newNeighbourRequest, newRouteRequest, setLinkRequest, type LinkChange } from "./requests.ts";
+import { newAddressRequest, newNeighbourRequest, newRouteRequest, setLinkRequest, type LinkChange } from "./requests.ts";
 import { NamespaceRecord } from "./rollback.ts";
 import { runUnits, type ApplyReport, type Step, type Unit } from "./steps.ts";
 import { waitForUsableAddresses } from "./tentative.ts";

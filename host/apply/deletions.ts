@@ -5,7 +5,8 @@
 
 import { addressDumpRequest } from "../netlink/dump.ts";
 import { NetlinkBuilder } from "../netlink/builder.ts";
-import { netlinkAttributes, type NetlinkMessage } from "../netlink/messages.ts";
+import { addressHeader, routeHeader } from "../netlink/headers.ts";
+import { attributeU32, netlinkAttributes, type NetlinkMessage } from "../netlink/messages.ts";
 import { dumped } from "../netlink/sink.ts";
 import { NLM_F_DUMP, NLM_F_REQUEST, type NetlinkSocket } from "../netlink/socket.ts";
 import { AF_INET, AF_INET6, IFA_ADDRESS, IFADDRMSG_SIZE, RTM_NEWADDR, RTM_NEWROUTE, RTMSG_SIZE, RT_TABLE_MAIN } from "../netlink/constants.ts";
@@ -33,9 +34,8 @@ export interface Deletion {
 export function linkAddressDeletions(socket: Pick<NetlinkSocket, "dump">, link: Link): Deletion[] {
   const deletions: Deletion[] = [];
   for (const message of dumped(socket, addressDumpRequest(), RTM_NEWADDR)) {
-    const payload = message.payload;
-    if (new DataView(payload.buffer, payload.byteOffset, IFADDRMSG_SIZE).getUint32(4, true) !== link.index) continue;
-    deletions.push({ description: `delete address ${addressText(payload)} from ${link.name}`, request: asRequest(message, RTM_DELADDR) });
+    if (addressHeader(message.payload).index !== link.index) continue;
+    deletions.push({ description: `delete address ${addressText(message.payload)} from ${link.name}`, request: asRequest(message, RTM_DELADDR) });
   }
   return deletions;
 }
@@ -49,7 +49,7 @@ export function addressText(payload: Uint8Array): string {
     if (attribute.type === IFA_LOCAL) local = attribute.payload;
   }
   const shown = local ?? address;
-  return `${shown ? defaultCore().ipText(shown) : "?"}/${payload[1]}`;
+  return `${shown ? defaultCore().ipText(shown) : "?"}/${addressHeader(payload).prefixLength}`;
 }
 
 /**
@@ -87,24 +87,24 @@ export function routeDumpRequest(family: number): Uint8Array {
 }
 
 export function describeRoute(payload: Uint8Array) {
+  const header = routeHeader(payload);
   let destination: Uint8Array | undefined;
   let gateway: Uint8Array | undefined;
   let outputIndex: number | undefined;
-  let table = payload[4];
+  let table = header.table;
   for (const attribute of netlinkAttributes(payload, RTMSG_SIZE)) {
-    const view = new DataView(attribute.payload.buffer, attribute.payload.byteOffset, attribute.payload.byteLength);
     if (attribute.type === RTA_DST) destination = attribute.payload;
     if (attribute.type === RTA_GATEWAY) gateway = attribute.payload;
-    if (attribute.type === RTA_OIF && view.byteLength >= 4) outputIndex = view.getUint32(0, true);
+    if (attribute.type === RTA_OIF) outputIndex = attributeU32(attribute.payload);
     // The header's table byte cannot hold ids above 255; RTA_TABLE has the full id.
-    if (attribute.type === RTA_TABLE && view.byteLength >= 4) table = view.getUint32(0, true);
+    if (attribute.type === RTA_TABLE) table = attributeU32(attribute.payload) ?? table;
   }
   const tableName = table === RT_TABLE_MAIN ? "main" : table === RT_TABLE_LOCAL ? "local" : String(table);
-  const text = `${destination ? `${defaultCore().ipText(destination)}/${payload[1]}` : "default"}${gateway ? ` via ${defaultCore().ipText(gateway)}` : ""}`;
-  return { protocol: payload[5], outputIndex, table: tableName, tableId: table, text, gateway: gateway !== undefined };
+  const text = `${destination ? `${defaultCore().ipText(destination)}/${header.destinationLength}` : "default"}${gateway ? ` via ${defaultCore().ipText(gateway)}` : ""}`;
+  return { protocol: header.protocol, outputIndex, table: tableName, tableId: table, text, gateway: gateway !== undefined };
 }
 
 /** The dumped object's own header and attributes under a new message type. */
-export function asRequest(message: NetlinkMessage, type: number, flags = 0): Uint8Array {
-  return new NetlinkBuilder(message.bytes.length).beginMessage(type, flags).header(message.payload).endMessage().finish();
+function asRequest(message: NetlinkMessage, type: number): Uint8Array {
+  return new NetlinkBuilder(message.bytes.length).beginMessage(type, 0).header(message.payload).endMessage().finish();
 }

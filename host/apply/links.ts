@@ -3,7 +3,8 @@
 // rename done a moment ago is seen.
 
 import { linkDumpRequest } from "../netlink/dump.ts";
-import { netlinkAttributes } from "../netlink/messages.ts";
+import { linkHeader } from "../netlink/headers.ts";
+import { attributeString, attributeU32, netlinkAttributes } from "../netlink/messages.ts";
 import { dumped } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
 import { RTM_NEWLINK, IFINFOMSG_SIZE, IFF_NOARP, IFF_UP, IFLA_IFNAME } from "../netlink/constants.ts";
@@ -32,10 +33,9 @@ export interface Link {
 export function listLinks(socket: Pick<NetlinkSocket, "dump">): Link[] {
   const links: Link[] = [];
   for (const message of dumped(socket, linkDumpRequest(), RTM_NEWLINK)) {
-    const header = new DataView(message.payload.buffer, message.payload.byteOffset, IFINFOMSG_SIZE);
-    const flags = header.getUint32(8, true);
+    const { index, flags } = linkHeader(message.payload);
     const link: Link = {
-      index: header.getInt32(4, true),
+      index,
       name: "",
       mac: new Uint8Array(0),
       up: (flags & IFF_UP) !== 0,
@@ -46,7 +46,7 @@ export function listLinks(socket: Pick<NetlinkSocket, "dump">): Link[] {
     };
     for (const attribute of netlinkAttributes(message.payload, IFINFOMSG_SIZE)) {
       if (attribute.type === IFLA_ADDRESS) link.mac = attribute.payload.slice();
-      if (attribute.type === IFLA_IFNAME) link.name = cString(attribute.payload);
+      if (attribute.type === IFLA_IFNAME) link.name = attributeString(attribute.payload);
       if (attribute.type === IFLA_MTU) link.mtu = u32(attribute.payload);
       if (attribute.type === IFLA_TXQLEN) link.txqlen = u32(attribute.payload);
       if (attribute.type === IFLA_MIN_MTU) link.minMtu = u32(attribute.payload);
@@ -66,11 +66,4 @@ export function linkByName(links: readonly Link[], name: string): Link | undefin
   return links.find((link) => link.name === name);
 }
 
-function cString(bytes: Uint8Array): string {
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
-}
-
-function u32(bytes: Uint8Array): number {
-  return bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : 0;
-}
+const u32 = (bytes: Uint8Array): number => attributeU32(bytes) ?? 0;

@@ -138,13 +138,3 @@ export function newNeighbourRequest(neighbour: NeighbourRequest): Uint8Array {
   if (neighbour.lladdr) builder.attr(NDA_LLADDR, neighbour.lladdr);
   return builder.endMessage().finish();
 }
-
-/** The RTM_DEL* twin of an RTM_NEWADDR/NEWROUTE/NEWNEIGH request: the same object, removed
- * (what undoes a write that created it). */
-export function deletionOf(request: Uint8Array): Uint8Array {
-  const copy = request.slice();
-  const view = new DataView(copy.buffer);
-  view.setUint16(4, view.getUint16(4, true) + 1, true);
-  view.setUint16(6, 0, true);
-  return copy;
-}

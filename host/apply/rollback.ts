@@ -5,12 +5,14 @@
 
 import { Buffer } from "node:buffer";
 import { addressDumpRequest, neighbourDumpRequest } from "../netlink/dump.ts";
+import { addressHeader, neighbourHeader } from "../netlink/headers.ts";
 import { netlinkAttributes, type NetlinkMessage } from "../netlink/messages.ts";
+import { recreateRequest } from "../netlink/recreate.ts";
 import { NetlinkError, type NetlinkSocket } from "../netlink/socket.ts";
-import { AF_INET, AF_INET6, NDMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE, RTMSG_SIZE } from "../netlink/constants.ts";
+import { AF_INET, AF_INET6, NDMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants.ts";
 import { defaultCore } from "../convert.ts";
 import { dumped } from "../netlink/sink.ts";
-import { addressText, asRequest, describeRoute, routeDumpRequest } from "./deletions.ts";
+import { addressText, describeRoute, routeDumpRequest } from "./deletions.ts";
 
 const NLM_F_REPLACE = 0x100;
 const NLM_F_CREATE = 0x400;
@@ -20,12 +22,8 @@ const RTPROT_RA = 9;
 const RT_TABLE_LOCAL = 255;
 const NUD_NOARP = 0x40;
 const NUD_PERMANENT = 0x80;
-const RTA_CACHEINFO = 12;
-const RTA_EXPIRES = 23;
 const NDA_DST = 1;
 const NDA_LLADDR = 2;
-/** Next-hop state the kernel reports but refuses on writes (see plan.ts). */
-const KERNEL_STATE_ROUTE_FLAGS = 0x1 | 0x10;
 
 interface Restorable {
   key: string;
@@ -76,13 +74,12 @@ function recordedItems(socket: Pick<NetlinkSocket, "dump">): Restorable[] {
 }
 
 function addressItem(message: NetlinkMessage): Restorable {
-  const payload = message.payload;
-  const index = u32(payload, 4);
-  const text = addressText(payload);
+  const { family, index } = addressHeader(message.payload);
+  const text = addressText(message.payload);
   return {
-    key: `address ${payload[0]} ${index} ${text}`,
+    key: `address ${family} ${index} ${text}`,
     description: `restore address ${text} on link ${index}`,
-    request: asRequest(message, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE),
+    request: recreateRequest(message, NLM_F_CREATE | NLM_F_REPLACE),
     exclusive: false,
   };
 }
@@ -92,11 +89,11 @@ function routeItem(message: NetlinkMessage): (Restorable & { viaGateway: boolean
   const payload = message.payload;
   const route = describeRoute(payload);
   if (route.protocol === RTPROT_KERNEL || route.protocol === RTPROT_RA || route.tableId === RT_TABLE_LOCAL) return [];
-  const request = asRequest(message, RTM_NEWROUTE, NLM_F_CREATE);
-  const flags = u32(request, 16 + 8) & ~KERNEL_STATE_ROUTE_FLAGS;
-  new DataView(request.buffer).setUint32(16 + 8, flags, true);
+  // The request is also the route's identity: it leaves out what changes by itself (cache
+  // statistics, expiry, and LINKDOWN, which comes and goes with the carrier).
+  const request = recreateRequest(message, NLM_F_CREATE);
   return [{
-    key: `route ${hex(routeIdentity(payload))}`,
+    key: `route ${hex(request)}`,
     description: `restore route ${route.text}${route.outputIndex === undefined ? "" : ` on link ${route.outputIndex}`} table ${route.table}`,
     request,
     exclusive: true,
@@ -106,7 +103,7 @@ function routeItem(message: NetlinkMessage): (Restorable & { viaGateway: boolean
 
 function neighbourItem(message: NetlinkMessage): Restorable[] {
   const payload = message.payload;
-  const state = payload[8] | (payload[9] << 8);
+  const { index, state } = neighbourHeader(payload);
   if (!(state & (NUD_PERMANENT | NUD_NOARP))) return [];
   let destination: Uint8Array | undefined;
   let lladdr: Uint8Array | undefined;
@@ -114,31 +111,13 @@ function neighbourItem(message: NetlinkMessage): Restorable[] {
     if (attribute.type === NDA_DST) destination = attribute.payload;
     if (attribute.type === NDA_LLADDR) lladdr = attribute.payload;
   }
-  const index = u32(payload, 4);
   const text = `${destination ? defaultCore().ipText(destination) : "?"}${lladdr?.length === 6 ? ` lladdr ${defaultCore().macText(lladdr)}` : ""}`;
   return [{
     key: `neighbour ${index} ${text} ${state}`,
     description: `restore neighbour ${text} on link ${index}`,
-    request: asRequest(message, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE),
+    request: recreateRequest(message, NLM_F_CREATE | NLM_F_REPLACE),
     exclusive: false,
   }];
-}
-
-/** A route's identity: its header and attributes without what changes by itself (cache
- * statistics, expiry, and LINKDOWN, which comes and goes with the carrier). */
-function routeIdentity(payload: Uint8Array): Uint8Array {
-  const header = payload.slice(0, RTMSG_SIZE);
-  header[8] &= ~KERNEL_STATE_ROUTE_FLAGS;
-  const parts: Uint8Array[] = [header];
-  for (const attribute of netlinkAttributes(payload, RTMSG_SIZE)) {
-    if (attribute.type === RTA_CACHEINFO || attribute.type === RTA_EXPIRES) continue;
-    parts.push(Uint8Array.of(attribute.type & 0xff, attribute.type >> 8), attribute.payload);
-  }
-  return Buffer.concat(parts);
-}
-
-function u32(bytes: Uint8Array, offset: number): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, true);
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");

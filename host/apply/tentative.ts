@@ -8,7 +8,8 @@
 import { Buffer } from "node:buffer";
 import { setTimeout as sleep } from "node:timers/promises";
 import { addressDumpRequest } from "../netlink/dump.ts";
-import { netlinkAttributes } from "../netlink/messages.ts";
+import { addressHeader } from "../netlink/headers.ts";
+import { attributeU32, netlinkAttributes } from "../netlink/messages.ts";
 import { dumped } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
 import { AF_INET6, RTM_NEWADDR, IFADDRMSG_SIZE, IFA_ADDRESS } from "../netlink/constants.ts";
@@ -37,15 +38,14 @@ export async function waitForUsableAddresses(
 function tentativeAddresses(socket: Pick<NetlinkSocket, "dump">): string[] {
   const tentative: string[] = [];
   for (const message of dumped(socket, addressDumpRequest(), RTM_NEWADDR)) {
-    if (message.payload[0] !== AF_INET6) continue;
-    let flags = message.payload[2];
+    const header = addressHeader(message.payload);
+    if (header.family !== AF_INET6) continue;
+    let flags = header.flags;
     let address: Uint8Array | undefined;
     for (const attribute of netlinkAttributes(message.payload, IFADDRMSG_SIZE)) {
       if (attribute.type === IFA_ADDRESS) address = attribute.payload;
       // IFA_FLAGS holds all 32 bits when present; the header byte only the low eight.
-      if (attribute.type === IFA_FLAGS && attribute.payload.length >= 4) {
-        flags = new DataView(attribute.payload.buffer, attribute.payload.byteOffset, 4).getUint32(0, true);
-      }
+      if (attribute.type === IFA_FLAGS) flags = attributeU32(attribute.payload) ?? flags;
     }
     if (address && flags & IFA_F_TENTATIVE && !(flags & IFA_F_DADFAILED)) tentative.push(hex(address));
   }

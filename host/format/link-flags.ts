@@ -1,7 +1,8 @@
 // What the agent messages do not carry but a person reading `text` expects from `ip link`:
 // each link's kernel ifindex and flags, read from the link dump the conversion started from.
-import { IFLA_IFNAME, RTM_NEWLINK } from "../netlink/constants.ts";
-import { netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
+import { IFINFOMSG_SIZE, IFLA_IFNAME, RTM_NEWLINK } from "../netlink/constants.ts";
+import { linkHeader } from "../netlink/headers.ts";
+import { attributeString, FramingError, netlinkAttributes, netlinkMessages } from "../netlink/messages.ts";
 
 export interface KernelLink {
   index: number;
@@ -9,24 +10,20 @@ export interface KernelLink {
   flags: number;
 }
 
-const IFINFOMSG_BYTES = 16;
-
 /** Links by name in a stream of netlink messages; other messages are passed over. A
- * capture that was converted is well-formed, so a malformed link is simply not listed. */
+ * capture that was converted is well-formed, so the listing just ends where framing breaks. */
 export function kernelLinks(stream: Uint8Array): Map<string, KernelLink> {
   const links = new Map<string, KernelLink>();
   try {
     for (const message of netlinkMessages(stream)) {
-      if (message.type !== RTM_NEWLINK || message.payload.length < IFINFOMSG_BYTES) continue;
-      const view = new DataView(message.payload.buffer, message.payload.byteOffset, IFINFOMSG_BYTES);
-      for (const attribute of netlinkAttributes(message.payload, IFINFOMSG_BYTES)) {
-        if (attribute.type !== IFLA_IFNAME) continue;
-        const name = new TextDecoder().decode(attribute.payload).replace(/\0.*$/s, "");
-        links.set(name, { index: view.getInt32(4, true), flags: view.getUint32(8, true) });
+      if (message.type !== RTM_NEWLINK) continue;
+      const { index, flags } = linkHeader(message.payload);
+      for (const attribute of netlinkAttributes(message.payload, IFINFOMSG_SIZE)) {
+        if (attribute.type === IFLA_IFNAME) links.set(attributeString(attribute.payload), { index, flags });
       }
     }
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
+    if (!(error instanceof FramingError)) throw error;
   }
   return links;
 }

@@ -3,11 +3,11 @@
 // Wasm core, so both travel in one framing. Host byte order is little-endian (x86-64,
 // aarch64), which is what every netlink field here uses.
 
-const NLMSG_HDRLEN = 16;
+import { align4, NLMSG_HDRLEN } from "./messages.ts";
+
 const NLA_HDRLEN = 4;
 const NLA_F_NESTED = 0x8000;
 
-const align4 = (n: number): number => (n + 3) & ~3;
 const textEncoder = new TextEncoder();
 
 export class NetlinkBuilder {

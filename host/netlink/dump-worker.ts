@@ -5,7 +5,7 @@
 
 import { workerData } from "node:worker_threads";
 import { FINISHED, RingWriter, type SharedRing } from "./dump-ring.ts";
-import { publishDump } from "./dump-thread.ts";
+import { publishDump } from "./dump-relay.ts";
 import { NetlinkSocket } from "./socket.ts";
 
 const writer = new RingWriter(workerData as SharedRing);

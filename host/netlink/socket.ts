@@ -6,6 +6,7 @@
 import { Errno, errnoName } from "./errno.ts";
 import { sys, SysError } from "./sys.ts";
 import { AF_NETLINK, SOCK_RAW, SOCK_CLOEXEC, SOL_SOCKET, NETLINK_ROUTE, SOCKADDR_NL_SIZE, MSG_TRUNC } from "./constants.ts";
+import { MessageWalker, messageType, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_OVERRUN, NLM_F_DUMP_INTR } from "./messages.ts";
 
 const SO_RCVTIMEO = 20;
 const SOL_NETLINK = 270;
@@ -15,20 +16,9 @@ const NETLINK_GET_STRICT_CHK = 12;
 
 const MSG_PEEK = 0x2;
 
-export const NLMSG_HDRLEN = 16;
-export const NLMSG_ERROR = 2;
-export const NLMSG_DONE = 3;
-export const NLMSG_OVERRUN = 4;
-
 export const NLM_F_REQUEST = 0x1;
 export const NLM_F_ACK = 0x4;
-export const NLM_F_DUMP_INTR = 0x10;
 export const NLM_F_DUMP = 0x300;
-const NLM_F_CAPPED = 0x100;
-const NLM_F_ACK_TLVS = 0x200;
-
-const NLMSGERR_ATTR_MSG = 1;
-const NLMSGERR_ATTR_OFFS = 2;
 
 const DEFAULT_REPLY_TIMEOUT_MS = 10_000;
 /** The kernel sizes dump datagrams by the largest buffer recv() has offered, up to about
@@ -145,7 +135,7 @@ export class NetlinkSocket {
    * repeated; in both cases the whole reply has been read, so the socket stays usable.
    */
   dump(request: Uint8Array, sink: DumpSink): void {
-    const requestName = messageTypeName(readType(request));
+    const requestName = messageTypeName(messageType(request));
     const sequence = this.send(request, 0);
     const interrupted = this.readWholeReply(() => {
       let interrupted = false;
@@ -170,7 +160,7 @@ export class NetlinkSocket {
   /** Sends one request with NLM_F_ACK and waits for the kernel's acknowledgement;
    * throws `NetlinkError` (with the extended-ack text) when the kernel refuses. */
   request(message: Uint8Array): void {
-    const requestName = messageTypeName(readType(message));
+    const requestName = messageTypeName(messageType(message));
     const sequence = this.send(message, NLM_F_ACK);
     this.readWholeReply(() => {
       for (;;) {
@@ -263,110 +253,41 @@ function inspectDumpDatagram(
   sequence: number,
   requestName: string,
 ): DumpDatagramOutcome {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const messages = new MessageWalker(bytes, length);
   const outcome = { stale: false, done: false, interrupted: false };
-  for (let offset = 0; offset < length; ) {
-    const messageLength = checkedMessageLength(view, offset, requestName);
-    if (view.getUint32(offset + 8, true) !== sequence) return { stale: true, done: false, interrupted: false };
-    const type = view.getUint16(offset + 4, true);
-    const flags = view.getUint16(offset + 6, true);
-    if (flags & NLM_F_DUMP_INTR) outcome.interrupted = true;
-    if (type === NLMSG_OVERRUN) outcome.interrupted = true;
-    if (type === NLMSG_ERROR) throwIfError(view, offset, messageLength, requestName, "NLMSG_ERROR without error code");
-    if (type === NLMSG_DONE) {
-      throwIfError(view, offset, messageLength, requestName);
-      outcome.done = true;
+  while (messages.next()) {
+    if (messages.sequence !== sequence) return { stale: true, done: false, interrupted: false };
+    if (messages.flags & NLM_F_DUMP_INTR || messages.type === NLMSG_OVERRUN) outcome.interrupted = true;
+    if (messages.type === NLMSG_ERROR || messages.type === NLMSG_DONE) {
+      throwIfFailed(messages, requestName);
+      outcome.done ||= messages.type === NLMSG_DONE;
     }
-    offset += align4(messageLength);
   }
+  if (messages.error) throw new NetlinkProtocolError(requestName, messages.error.message);
   return outcome;
 }
 
 /** True when the datagram holds the acknowledgement of `sequence`; throws if it is an error. */
 function findAck(bytes: Uint8Array, length: number, sequence: number, requestName: string): boolean {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
-  for (let offset = 0; offset < length; ) {
-    const messageLength = checkedMessageLength(view, offset, requestName);
-    const isOurs = view.getUint32(offset + 8, true) === sequence;
-    if (isOurs && view.getUint16(offset + 4, true) === NLMSG_ERROR) {
-      throwIfError(view, offset, messageLength, requestName, "acknowledgement without error code");
+  const messages = new MessageWalker(bytes, length);
+  while (messages.next()) {
+    if (messages.sequence === sequence && messages.type === NLMSG_ERROR) {
+      throwIfFailed(messages, requestName);
       return true;
     }
-    offset += align4(messageLength);
   }
+  if (messages.error) throw new NetlinkProtocolError(requestName, messages.error.message);
   return false;
 }
 
-function checkedMessageLength(view: DataView, offset: number, requestName: string): number {
-  if (view.byteLength - offset < NLMSG_HDRLEN) {
-    throw new NetlinkProtocolError(requestName, `${view.byteLength - offset} stray bytes after the last message`);
+/** Throws a NetlinkError when the walker's NLMSG_ERROR or DONE reports one. */
+function throwIfFailed(messages: MessageWalker, requestName: string): void {
+  const outcome = messages.outcome();
+  if (outcome === undefined) throw new NetlinkProtocolError(requestName, messages.error!.message);
+  if (outcome.errno !== 0) {
+    throw new NetlinkError(requestName, outcome.errno, sys.describe(outcome.errno), outcome.extAck, outcome.extAckOffset);
   }
-  const messageLength = view.getUint32(offset, true);
-  if (messageLength < NLMSG_HDRLEN || messageLength > view.byteLength - offset) {
-    throw new NetlinkProtocolError(
-      requestName,
-      `message at byte ${offset} claims ${messageLength} bytes, ${view.byteLength - offset} remain`,
-    );
-  }
-  return messageLength;
 }
-
-/**
- * Reads the `struct nlmsgerr` (or DONE's int) payload at `offset` and throws a
- * NetlinkError if its error is non-zero. DONE may carry no payload at all on old
- * kernels, which means success; an ERROR without a code is malformed.
- */
-function throwIfError(
-  view: DataView,
-  offset: number,
-  messageLength: number,
-  requestName: string,
-  missingCodeProblem?: string,
-): void {
-  if (messageLength < NLMSG_HDRLEN + 4) {
-    if (missingCodeProblem) throw new NetlinkProtocolError(requestName, missingCodeProblem);
-    return;
-  }
-  const error = -view.getInt32(offset + NLMSG_HDRLEN, true);
-  if (error === 0) return;
-  const flags = view.getUint16(offset + 6, true);
-  const extAck = flags & NLM_F_ACK_TLVS ? readExtAck(view, offset, messageLength) : {};
-  throw new NetlinkError(requestName, error, sys.describe(error), extAck.text, extAck.offset);
-}
-
-/** The NLMSGERR_ATTR_* TLVs after the error code and the (possibly capped) echoed request. */
-function readExtAck(view: DataView, offset: number, messageLength: number): { text?: string; offset?: number } {
-  const type = view.getUint16(offset + 4, true);
-  const flags = view.getUint16(offset + 6, true);
-  let position = offset + NLMSG_HDRLEN + 4;
-  if (type === NLMSG_ERROR) {
-    const echoedLength = view.getUint32(position, true);
-    position += flags & NLM_F_CAPPED ? NLMSG_HDRLEN : align4(echoedLength);
-  }
-  const end = offset + messageLength;
-  const found: { text?: string; offset?: number } = {};
-  while (position + 4 <= end) {
-    const attributeLength = view.getUint16(position, true);
-    const attributeType = view.getUint16(position + 2, true) & 0x3fff;
-    if (attributeLength < 4 || position + attributeLength > end) break;
-    const payload = new Uint8Array(view.buffer, view.byteOffset + position + 4, attributeLength - 4);
-    if (attributeType === NLMSGERR_ATTR_MSG) found.text = cStringText(payload);
-    if (attributeType === NLMSGERR_ATTR_OFFS && payload.length >= 4) found.offset = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
-    position += align4(attributeLength);
-  }
-  return found;
-}
-
-function cStringText(bytes: Uint8Array): string {
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
-}
-
-function readType(message: Uint8Array): number {
-  return message.length >= 6 ? message[4] | (message[5] << 8) : 0;
-}
-
-const align4 = (n: number): number => (n + 3) & ~3;
 
 /** sockaddr_nl with port 0: the kernel as destination, or "pick a port for me" in bind. */
 function portZeroAddress(): Uint8Array {

@@ -6,14 +6,10 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AF_NETLINK, SOCK_CLOEXEC, SOCK_RAW } from "../../host/netlink/constants.ts";
 import { dumpNamespace } from "../../host/netlink/dump.ts";
-import {
-  DumpThread,
-  publishDump,
-  receiveDump,
-  type DumpProgress,
-} from "../../host/netlink/dump-thread.ts";
+import { publishDump, receiveDump, type DumpProgress } from "../../host/netlink/dump-relay.ts";
+import { DumpThread } from "../../host/netlink/dump-thread.ts";
 import { createRing, DumpThreadStalled, RingReader, RingWriter } from "../../host/netlink/dump-ring.ts";
-import { netlinkAttributes, netlinkMessages } from "../../host/netlink/messages.ts";
+import { netlinkAttributes, netlinkMessages, NLMSG_DONE } from "../../host/netlink/messages.ts";
 import { inNamespace } from "../../host/netlink/netns.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
 import {
@@ -21,7 +17,6 @@ import {
   NetlinkError,
   NetlinkProtocolError,
   NetlinkSocket,
-  NLMSG_DONE,
   type DumpSink,
 } from "../../host/netlink/socket.ts";
 import { sys, SysError } from "../../host/netlink/sys.ts";

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { NetlinkBuilder } from "../../host/netlink/builder.ts";
 import { dumpNamespace, routeDumpRequest } from "../../host/netlink/dump.ts";
-import { netlinkAttributes, netlinkMessages, type NetlinkMessage } from "../../host/netlink/messages.ts";
+import { netlinkAttributes, netlinkMessages, NLMSG_DONE, type NetlinkMessage } from "../../host/netlink/messages.ts";
 import { assertInOriginalNamespace, inNamespace } from "../../host/netlink/netns.ts";
 import { GrowableSink } from "../../host/netlink/sink.ts";
-import { NetlinkError, NetlinkSocket, NLMSG_DONE, type DumpSink } from "../../host/netlink/socket.ts";
+import { NetlinkError, NetlinkSocket, type DumpSink } from "../../host/netlink/socket.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip, QUIET_VETH_PAIR } from "../support/netns.ts";
 
 const RTM_NEWLINK = 16;
