@@ -147,14 +147,20 @@ function explainEntryFailure(error: unknown, target: ResolvedNamespace, step: "o
       return fail("not-found", notFoundMessage(target));
     case Errno.EPERM:
     case Errno.EACCES:
-      return fail(
-        "permission-denied",
-        `permission denied entering network namespace ${path} (${step}: ${error.code}); entering another namespace needs CAP_SYS_ADMIN, run as root`,
-      );
+      return fail("permission-denied", permissionDeniedMessage(path, `${step}: ${error.code}`, process.geteuid?.() === 0));
     case Errno.EINVAL:
       if (step === "setns") return fail("not-a-namespace", `${path} is not a network namespace file`);
   }
   return fail("kernel", `cannot enter network namespace ${path}: ${error.message}`);
+}
+
+/** Without root the cure is root; as root the namespace is guarded by something root does
+ * not bypass (a process another user namespace owns, ptrace access rules, a security module). */
+export function permissionDeniedMessage(path: string, failure: string, asRoot: boolean): string {
+  const denied = `permission denied entering network namespace ${path} (${failure})`;
+  return asRoot
+    ? `${denied}, even as root: the namespace's owner (another user namespace, ptrace access rules or a security module) refuses this process`
+    : `${denied}; entering another namespace needs CAP_SYS_ADMIN, run as root`;
 }
 
 function notFoundMessage(target: ResolvedNamespace): string {

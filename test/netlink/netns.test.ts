@@ -11,6 +11,7 @@ import {
   currentNamespaceId,
   inNamespace,
   NamespaceError,
+  permissionDeniedMessage,
   resolveNamespace,
   type NamespaceProblem,
 } from "../../host/netlink/netns.ts";
@@ -58,6 +59,18 @@ describe("resolveNamespace", () => {
   it("rejects names that would escape the namespace directory", () => {
     assert.throws(() => resolveNamespace(".."), /"\.\." is not a network namespace name/);
     assert.throws(() => resolveNamespace(""), /empty network namespace name/);
+  });
+});
+
+describe("the permission-denied message", () => {
+  it("tells a user without root to run as root", () => {
+    assert.match(permissionDeniedMessage("/run/netns/a", "setns: EPERM", false), /\(setns: EPERM\); entering another namespace needs CAP_SYS_ADMIN, run as root$/);
+  });
+
+  it("tells root that root is not the cure, rather than to run as root", () => {
+    const message = permissionDeniedMessage("/proc/1/ns/net", "open: EACCES", true);
+    assert.match(message, /^permission denied entering network namespace \/proc\/1\/ns\/net \(open: EACCES\), even as root: /);
+    assert.doesNotMatch(message, /run as root/);
   });
 });
 
