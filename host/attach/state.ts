@@ -6,6 +6,10 @@
 // crash leaves either the previous record or the new one, never half of one.
 // Why a file and not the namespace itself: the saved addresses and routes do not fit in
 // any attribute a link can carry (an ifalias holds 256 bytes).
+// The agent messages (a whole route table's worth) live in a file of their own beside it,
+// <inode>.messages.json, written once per attachment before the record that needs them:
+// the record is rewritten after every step, and rewriting the messages each time made a
+// large namespace's attach and detach pay for them a dozen times.
 
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Errno } from "../netlink/errno.ts";
@@ -41,8 +45,19 @@ export interface AttachState {
 
 type StoredMessages = { [K in keyof AgentMessages]: AgentMessages[K] extends Uint8Array[] ? string[] : string };
 
+/** The record as it is on disk: the state without its messages. */
+type AttachRecord = Omit<AttachState, "messages">;
+
+/** Messages objects already on disk (read from there, or written): `{ ...state, journal }`
+ * keeps the same object, so a step's save writes the record alone. */
+const written = new WeakSet<object>();
+
 export function statePath(inode: string): string {
   return `${STATE_DIRECTORY}/${inode}.json`;
+}
+
+function messagesPath(inode: string): string {
+  return `${STATE_DIRECTORY}/${inode}.messages.json`;
 }
 
 /** The namespace's record, or null when there is none or it belongs to a namespace gone since. */
@@ -54,12 +69,23 @@ export function readState(namespace: NamespaceIdentity): AttachState | null {
     if ((error as { code?: string }).code === "ENOENT") return null;
     throw error;
   }
-  const state = JSON.parse(text) as AttachState;
-  if (state.version !== VERSION || state.namespace.cookie !== namespace.cookie) {
+  const record = JSON.parse(text) as AttachRecord;
+  if (record.version !== VERSION || record.namespace.cookie !== namespace.cookie) {
     removeState(namespace);
     return null;
   }
-  return state;
+  const messages = readMessages(namespace.inode);
+  written.add(messages);
+  return { ...record, messages };
+}
+
+function readMessages(inode: string): AttachState["messages"] {
+  try {
+    return JSON.parse(readFileSync(messagesPath(inode), "utf8")) as AttachState["messages"];
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return {};
+    throw error;
+  }
 }
 
 /** The record's directory. */
@@ -81,14 +107,25 @@ export function asNeedsRoot(error: unknown, step: string, path: string): unknown
 
 export function writeState(state: AttachState): void {
   ensureStateDirectory();
-  const path = statePath(state.namespace.inode);
+  const { messages, ...record } = state;
+  if (!written.has(messages)) {
+    replaceFile(messagesPath(state.namespace.inode), JSON.stringify(messages));
+    written.add(messages);
+  }
+  replaceFile(statePath(state.namespace.inode), JSON.stringify({ ...record, version: VERSION }, null, 1));
+}
+
+/** Whole or not at all: a crash leaves the old file or the new one. */
+function replaceFile(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ ...state, version: VERSION }, null, 1), { mode: 0o600 });
+  writeFileSync(temporary, text, { mode: 0o600 });
   renameSync(temporary, path);
 }
 
+/** The record first: messages without a record are never read, and the next attach replaces them. */
 export function removeState(namespace: NamespaceIdentity): void {
   rmSync(statePath(namespace.inode), { force: true });
+  rmSync(messagesPath(namespace.inode), { force: true });
 }
 
 export function storeMessages(messages: Partial<Record<NeighbourRule, AgentMessages>>): AttachState["messages"] {

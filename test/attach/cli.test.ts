@@ -42,6 +42,9 @@ describe("katanet attach / detach", { skip }, () => {
     const again = await katanet("attach", "--netns", pod.namespace);
     assert.equal(again.exit, 0);
     assert.match(again.out, /already attached, nothing changed/);
+    const recorded = JSON.parse((await katanet("attach", "--netns", pod.namespace, "--format", "json")).out);
+    assert.equal(recorded.existing, true);
+    assert.deepEqual(recorded.agent, printed.agent, "a fresh process reports the agent messages the attach recorded");
   });
 
   it("prints text with the tap, and the agent's view", async () => {
