@@ -4,7 +4,7 @@
 
 import type { ARPNeighbor, Interface, IPAddress, Route } from "../schema.ts";
 import { ApplyInputError, type AgentRequests } from "./input.ts";
-import { IFF_NOARP } from "../netlink/constants.ts";
+import { IFF_NOARP, NUD_PERMANENT } from "../netlink/constants.ts";
 import { defaultCore } from "../convert.ts";
 import {
   fieldError,
@@ -20,7 +20,6 @@ import {
   type ParsedPrefix,
 } from "./text.ts";
 
-const NUD_PERMANENT = 0x80;
 const U32_MAX = 0xffffffff;
 /** RTNH_F_DEAD | RTNH_F_LINKDOWN: next-hop state the kernel reports (a carrier-less host
  * NIC gives every route LINKDOWN) and refuses on writes ("Invalid rtm_flags - can not

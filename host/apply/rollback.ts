@@ -9,7 +9,7 @@ import { addressHeader, neighbourHeader } from "../netlink/headers.ts";
 import { netlinkAttributes, type NetlinkMessage } from "../netlink/messages.ts";
 import { recreateRequest } from "../netlink/recreate.ts";
 import { NetlinkError, type NetlinkSocket } from "../netlink/socket.ts";
-import { AF_INET, AF_INET6, NDMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants.ts";
+import { AF_INET, AF_INET6, NDMSG_SIZE, NUD_NOARP, NUD_PERMANENT, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants.ts";
 import { defaultCore } from "../convert.ts";
 import { dumped } from "../netlink/sink.ts";
 import { addressText, describeRoute, routeDumpRequest } from "./deletions.ts";
@@ -20,8 +20,6 @@ const EEXIST = 17;
 const RTPROT_KERNEL = 2;
 const RTPROT_RA = 9;
 const RT_TABLE_LOCAL = 255;
-const NUD_NOARP = 0x40;
-const NUD_PERMANENT = 0x80;
 const NDA_DST = 1;
 const NDA_LLADDR = 2;
 

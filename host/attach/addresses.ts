@@ -12,13 +12,12 @@ import { attributeU32, netlinkAttributes, type NetlinkMessage } from "../netlink
 import { deletionOf, recreateRequest } from "../netlink/recreate.ts";
 import { dumped } from "../netlink/sink.ts";
 import type { NetlinkSocket } from "../netlink/socket.ts";
-import { RTMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants.ts";
+import { NUD_PERMANENT, RTMSG_SIZE, RTM_NEWADDR, RTM_NEWNEIGH, RTM_NEWROUTE } from "../netlink/constants.ts";
 
 const NLM_F_EXCL = 0x200;
 const NLM_F_CREATE = 0x400;
 /** Saved requests create what is missing; EEXIST on recreation means it is back already. */
 const CREATE_EXCLUSIVE = NLM_F_CREATE | NLM_F_EXCL;
-const NUD_PERMANENT = 0x80;
 const RTA_OIF = 4;
 const RT_TABLE_LOCAL = 255;
 

@@ -1,6 +1,7 @@
 // Names and plain words for the core's reasons and changes (assembly/kata/reasons.ts),
 // keyed by the core's own names for them: the codes stay in the core (host/core-abi.ts).
 // The decisions are the core's; this table only says them. Ids are stable: tools match on them.
+import { neighbourStateNames } from "../netlink/constants.ts";
 import type { Change, DropReason, ExplainKind } from "../core-abi.ts";
 
 export interface Rule {
@@ -14,13 +15,9 @@ const rule = (id: string, says: string | ((detail: number) => string)): Rule => 
   says: typeof says === "string" ? () => says : says,
 });
 
-const NUD_STATES: Record<number, string> = {
-  0x01: "INCOMPLETE", 0x02: "REACHABLE", 0x04: "STALE", 0x08: "DELAY", 0x10: "PROBE", 0x20: "FAILED", 0x40: "NOARP", 0x80: "PERMANENT",
-};
-
 export function neighbourStateName(state: number): string {
-  const names = Object.entries(NUD_STATES).filter(([bit]) => state & Number(bit)).map(([, name]) => name);
-  return names.length > 0 ? names.join("|") : state === 0 ? "NONE" : `0x${state.toString(16)}`;
+  const names = neighbourStateNames(state);
+  return names.length > 0 ? names.join("|") : "NONE";
 }
 
 /** By the core's reason; a sent object is named per kind in SENT_RULES. */

@@ -3,15 +3,11 @@
 import type { SkippedLink } from "../core.ts";
 import type { ARPNeighbor, Interface, Route } from "../schema.ts";
 import type { DecodedMessages } from "./decoded.ts";
-import { IFF_NOARP } from "../netlink/constants.ts";
+import { IFF_NOARP, neighbourStateNames } from "../netlink/constants.ts";
 import { linkFlagsText, type KernelLink } from "./link-flags.ts";
 
 const SCOPES: Record<number, string> = { 200: "site", 253: "link", 254: "host", 255: "nowhere" };
 const ROUTE_FLAGS: [number, string][] = [[1, "dead"], [2, "pervasive"], [4, "onlink"], [8, "offload"], [16, "linkdown"]];
-const NUD_STATES: [number, string][] = [
-  [0x01, "INCOMPLETE"], [0x02, "REACHABLE"], [0x04, "STALE"], [0x08, "DELAY"],
-  [0x10, "PROBE"], [0x20, "FAILED"], [0x40, "NOARP"], [0x80, "PERMANENT"],
-];
 const NEIGH_FLAGS: [number, string][] = [[0x08, "proxy"], [0x10, "extern_learn"], [0x80, "router"]];
 
 /** `links`: the kernel's view of each interface (scans and captures); endpoints described by
@@ -59,7 +55,7 @@ function neighbourLine(neighbour: ARPNeighbor): string {
   let line = `${neighbour.toIPAddress?.address ?? "<nil>"} dev ${neighbour.device || '""'}`;
   if (neighbour.lladdr) line += ` lladdr ${neighbour.lladdr}`;
   if (neighbour.flags) line += ` ${names(neighbour.flags, NEIGH_FLAGS).join(" ")}`;
-  const states = names(neighbour.state, NUD_STATES);
+  const states = neighbourStateNames(neighbour.state);
   return `${line} ${states.length > 0 ? states.join(",") : "state 0"}`;
 }
 
