@@ -82,7 +82,7 @@ function version(): string {
 /** The error classes that say where a failure happened are loaded only when one is
  * reported: `--help` or `mac` need neither the Wasm core's module nor the DAN parser's. */
 async function report(error: unknown, command: Command, io: CliIO): Promise<number> {
-  const [{ CoreUsageError, KataError }, { DanError }] = await Promise.all([import("./core.ts"), import("./dan/errors.ts")]);
+  const [{ CoreUsageError, KataError }, { DanError }] = await Promise.all([import("./core-errors.ts"), import("./dan/errors.ts")]);
   const code = exitCodeOf(error);
   if (code === EXIT_KATA_ERROR) {
     // Go's text alone, so it can be compared with the runtime's; then where it happened.

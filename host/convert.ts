@@ -2,7 +2,9 @@
 // namespace's dumps, endpoints described by hand, or a DAN file.
 import { asCapture, captureInput, type Capture } from "./capture.ts";
 import { defaultCore } from "./default-core.ts";
-import { KatanetCore, MalformedInputError, type Conversion, type ConvertOptions } from "./core.ts";
+import { KatanetCore } from "./core.ts";
+import { MalformedInputError } from "./core-errors.ts";
+import { type Conversion, type ConvertOptions } from "./core-types.ts";
 import { danToEndpointSpecs, type GuestPciPaths } from "./dan/convert.ts";
 import type { EndpointSpec } from "./dan/endpoint-spec.ts";
 import { NetlinkBuilder } from "./netlink/builder.ts";

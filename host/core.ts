@@ -6,18 +6,14 @@ import { instantiateSync } from "@assemblyscript/loader";
 import { HOST_ARCH } from "./arch.ts";
 import { packageFile } from "./paths.ts";
 import { elementsOf, field1Header, wrapInField1 } from "./wire/lists.ts";
-import { EXIT_BAD_INPUT, EXIT_KATA_ERROR } from "./exit-codes.ts";
-import {
-  CHANGES, CoreAbiError, DROP_REASONS, EXPLAIN_KINDS, namesByCode, NEIGHBOUR_SECTIONS, readCoreAbi, type Change, type CoreAbi,
-  type DropReason, type ExplainKind,
-} from "./core-abi.ts";
+import { NEIGHBOUR_SECTIONS, readCoreAbi, type CoreAbi } from "./core-abi.ts";
+import { CoreCrashError, CoreUsageError, KataError, MalformedInputError } from "./core-errors.ts";
+import { explainCodes, explainRecords, parseReport, tabSeparatedLines, type ExplainCodes } from "./core-output.ts";
+import { NEIGHBOUR_RULES, type Conversion, type ConvertOptions, type ExplainRecord, type LinkSummary, type NeighbourRule, type ScanEndpoint, type SkippedLink } from "./core-types.ts";
 
 const FIRST_OUTPUT_WINDOW = 256 * 1024;
 /** A list section's window at most: a million routes are written 4 MiB at a time. */
 const LARGEST_LIST_WINDOW = 4 * 1024 * 1024;
-
-export type NeighbourRule = keyof typeof NEIGHBOUR_SECTIONS;
-export const NEIGHBOUR_RULES = Object.keys(NEIGHBOUR_SECTIONS) as NeighbourRule[];
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -46,98 +42,6 @@ interface CoreExports {
   addressFamily(family: number): number;
   macText(ptr: number, length: number, outPtr: number): number;
   ipText(ptr: number, length: number, outPtr: number): number;
-}
-
-/** The input was not what it claimed to be (truncated message, lying length, ...). */
-export class MalformedInputError extends Error {
-  override name = "MalformedInputError";
-  readonly exitCode = EXIT_BAD_INPUT;
-  /** `place` names where `offset` is for the user (a capture's message); by default the input byte. */
-  constructor(readonly detail: string, readonly offset: number, place = `byte ${offset} of the input`) {
-    super(offset >= 0 ? `${detail} (at ${place})` : detail);
-  }
-}
-
-/** Kata itself would fail here; `message` is the Go runtime's error text, exactly. */
-export class KataError extends Error {
-  override name = "KataError";
-  readonly exitCode = EXIT_KATA_ERROR;
-  constructor(message: string, readonly interfaceName: string | null) {
-    super(message);
-  }
-}
-
-/** The host used the core wrongly: a bug in katanet, never the user's input. */
-export class CoreUsageError extends Error {
-  override name = "CoreUsageError";
-}
-
-/**
- * The core trapped or aborted: a bug in katanet. The instance is replaced by a fresh one,
- * so the owner stays usable; the input of that call is gone.
- */
-export class CoreCrashError extends Error {
-  override name = "CoreCrashError";
-}
-
-/** The six agent messages of one neighbour rule, as Go's deterministic marshalling gives them. */
-export interface AgentMessages {
-  interfaces: Uint8Array[];
-  updateInterfaceRequests: Uint8Array[];
-  updateRoutesRequest: Uint8Array;
-  addArpNeighborsRequest: Uint8Array;
-  interfacesList: Uint8Array;
-  routesList: Uint8Array;
-}
-
-export interface ScanEndpoint {
-  name: string;
-  type: string;
-  /** The network-pair index Kata derived (br{i}_kata, tap{i}_kata), null without a pair. */
-  pairIndex: bigint | null;
-  hwAddr: string;
-}
-
-export interface SkippedLink {
-  name: string;
-  /** no-addresses, loopback, already-added, or (with keepGoing) the error Kata would raise. */
-  reason: string;
-}
-
-export interface Conversion {
-  endpoints: ScanEndpoint[];
-  skipped: SkippedLink[];
-  messages: Partial<Record<NeighbourRule, AgentMessages>>;
-}
-
-/** What the converter decided about one input object (see assembly/kata/explain.ts). */
-export interface ExplainRecord {
-  kind: ExplainKind;
-  /** Why the object is left out, by the core's name for the reason (null: sent); host/explain/rules.ts says them. */
-  reason: DropReason | null;
-  /** How Kata changes the object it sends (null: sent as it is). */
-  change: Change | null;
-  /** A number the reason refers to: a route's table, a neighbour's state, a link's flags. */
-  detail: number;
-  link: string;
-  /** Go's error text for a link Kata would fail on, else empty. */
-  text: string;
-  /** The object as a list element body: Interface, IPAddress, Route or ARPNeighbor. */
-  element: Uint8Array;
-}
-
-/** A decoded link as Kata's hint probes need it: name and addresses in Go's text form. */
-export interface LinkSummary {
-  name: string;
-  addresses: string[];
-}
-
-export interface ConvertOptions {
-  rules?: readonly NeighbourRule[];
-  /** Leave out links Kata would reject (listed in `skipped`) instead of failing. */
-  keepGoing?: boolean;
-  /** GOARCH whose rules apply (default: this machine's); on s390x device paths are CCW devices. */
-  arch?: string;
 }
 
 const decoder = new TextDecoder();
@@ -339,21 +243,7 @@ export class KatanetCore {
   }
 
   private readReport(): { endpoints: ScanEndpoint[]; skipped: SkippedLink[] } {
-    const endpoints: ScanEndpoint[] = [];
-    const skipped: SkippedLink[] = [];
-    const text = this.readText((outPtr, capacity) => this.core.report(outPtr, capacity));
-    const noPair = String.fromCharCode(this.abi.REPORT_NO_PAIR);
-    for (const line of tabSeparatedLines(text)) {
-      const [tag, name, ...rest] = line.map(unescapeField);
-      const kind = tag.charCodeAt(0);
-      if (kind === this.abi.REPORT_ENDPOINT) {
-        const [type, pair, hwAddr] = rest;
-        endpoints.push({ name, type, pairIndex: pair === noPair ? null : BigInt(pair), hwAddr });
-      } else if (kind === this.abi.REPORT_SKIPPED) {
-        skipped.push({ name, reason: rest[0] });
-      }
-    }
-    return { endpoints, skipped };
+    return parseReport(this.readText((outPtr, capacity) => this.core.report(outPtr, capacity)), this.abi);
   }
 
   /**
@@ -461,76 +351,6 @@ export class KatanetCore {
     const { LOAD_KEEP_GOING, LOAD_S390X } = this.abi;
     return (options.keepGoing ? LOAD_KEEP_GOING : 0) | ((options.arch ?? HOST_ARCH) === "s390x" ? LOAD_S390X : 0);
   }
-}
-
-const TAB = 0x09;
-const NEWLINE = 0x0a;
-
-/** The non-empty lines of a core text export (report, link summary), split at tabs. By
- * hand: split() and map() allocated three arrays a line, 0.1 ms for a hundred links. */
-function tabSeparatedLines(text: string): string[][] {
-  const lines: string[][] = [];
-  let fields: string[] = [];
-  let fieldStart = 0;
-  for (let at = 0; at <= text.length; at++) {
-    const code = at < text.length ? text.charCodeAt(at) : NEWLINE;
-    if (code !== TAB && code !== NEWLINE) continue;
-    if (code === TAB || at > fieldStart || fields.length > 0) fields.push(text.slice(fieldStart, at));
-    fieldStart = at + 1;
-    if (code === NEWLINE && fields.length > 0) {
-      lines.push(fields);
-      fields = [];
-    }
-  }
-  return lines;
-}
-
-/** The report escapes backslash, tab and newline in its text fields (kata/report.ts). */
-function unescapeField(field: string): string {
-  if (!field.includes("\\")) return field;
-  return field.replace(/\\(.)/g, (_, c: string) => (c === "t" ? "\t" : c === "n" ? "\n" : c));
-}
-
-/** The core's explanation codes back to the host's names. */
-interface ExplainCodes {
-  kinds: ReadonlyMap<number, ExplainKind>;
-  reasons: ReadonlyMap<number, DropReason>;
-  changes: ReadonlyMap<number, Change>;
-}
-
-function explainCodes(abi: CoreAbi): ExplainCodes {
-  const kinds = new Map(Object.entries(EXPLAIN_KINDS).map(([kind, name]) => [abi[name], kind as ExplainKind]));
-  return { kinds, reasons: namesByCode(abi, DROP_REASONS), changes: namesByCode(abi, CHANGES) };
-}
-
-function explainRecords(bytes: Uint8Array, abi: CoreAbi, codes: ExplainCodes): ExplainRecord[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const records: ExplainRecord[] = [];
-  let at = 0;
-  const chunk = (): Uint8Array => {
-    const length = view.getInt32(at, true);
-    at += 4 + length;
-    return bytes.subarray(at - length, at);
-  };
-  const named = <Name>(names: ReadonlyMap<number, Name>, code: number, what: string): Name => {
-    const name = names.get(code);
-    if (name === undefined) throw new CoreAbiError(`katanet core: explanation record at byte ${at} has ${what} ${code}, which the host does not know`);
-    return name;
-  };
-  while (at < bytes.length) {
-    const kind = named(codes.kinds, bytes[at + abi.EXPLAIN_KIND_AT], "kind");
-    const reasonCode = bytes[at + abi.EXPLAIN_REASON_AT];
-    const changeCode = bytes[at + abi.EXPLAIN_CHANGE_AT];
-    const reason = reasonCode === abi.SENT ? null : named(codes.reasons, reasonCode, "reason");
-    const change = changeCode === abi.UNCHANGED ? null : named(codes.changes, changeCode, "change");
-    const detail = view.getInt32(at + abi.EXPLAIN_DETAIL_AT, true);
-    at += abi.EXPLAIN_HEADER_SIZE;
-    const link = decoder.decode(chunk());
-    const text = decoder.decode(chunk());
-    const element = elementsOf(chunk())[0]?.body ?? new Uint8Array();
-    records.push({ kind, reason, change, detail, link, text, element });
-  }
-  return records;
 }
 
 const clamp = (value: number, low: number, high: number): number => Math.min(Math.max(value, low), high);

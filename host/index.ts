@@ -10,16 +10,8 @@ export type { EndpointSpec } from "./dan/endpoint-spec.ts";
 export type { GuestPciPaths } from "./dan/convert.ts";
 
 // The Wasm core and its results.
-export {
-  KatanetCore,
-  NEIGHBOUR_RULES,
-  type AgentMessages,
-  type Conversion,
-  type ConvertOptions,
-  type NeighbourRule,
-  type ScanEndpoint,
-  type SkippedLink,
-} from "./core.ts";
+export { KatanetCore } from "./core.ts";
+export { NEIGHBOUR_RULES, type AgentMessages, type Conversion, type ConvertOptions, type NeighbourRule, type ScanEndpoint, type SkippedLink } from "./core-types.ts";
 export { decodeMessages, toDecodedJson, type DecodedJson, type DecodedMessages } from "./format/decoded.ts";
 export { toPb64, type Pb64 } from "./format/pb64.ts";
 export { formatText } from "./format/text.ts";
@@ -73,7 +65,7 @@ export {
 } from "./network.ts";
 
 // Errors, by what went wrong.
-export { KataError, MalformedInputError, CoreUsageError, CoreCrashError } from "./core.ts";
+export { KataError, MalformedInputError, CoreUsageError, CoreCrashError } from "./core-errors.ts";
 export { CoreAbiError } from "./core-abi.ts";
 export { CaptureFormatError } from "./capture.ts";
 export { EndpointSpecError } from "./wire/records.ts";

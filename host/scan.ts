@@ -5,7 +5,8 @@
 // work and katanet's overlap: the vhost-user probes and the decoding of each route and
 // neighbour datagram happen while the thread receives the next.
 import { DUMP_KINDS, encodeHex, type Capture, type DumpKind } from "./capture.ts";
-import { KatanetCore, type Conversion, type ConvertOptions, type LinkSummary } from "./core.ts";
+import { KatanetCore } from "./core.ts";
+import { type Conversion, type ConvertOptions, type LinkSummary } from "./core-types.ts";
 import { defaultCore } from "./default-core.ts";
 import { NetlinkBuilder } from "./netlink/builder.ts";
 import { dumpNamespace } from "./netlink/dump.ts";

@@ -4,7 +4,7 @@
 // endpoint's steps through a journal that is saved as it grows; a failure undoes this
 // attach's steps newest first.
 import { listLinks } from "../apply/links.ts";
-import type { Conversion } from "../core.ts";
+import type { Conversion } from "../core-types.ts";
 import { inNamespace } from "../netlink/netns.ts";
 import { NetlinkSocket } from "../netlink/socket.ts";
 import { scan } from "../scan.ts";

@@ -1,7 +1,7 @@
 // Which of a scan's endpoints attach connects, with which model and tap index, and why it
 // leaves the others alone. Kata cross-connects veth, macvlan and ipvlan endpoints; the
 // others it plugs differently.
-import type { Conversion, ScanEndpoint } from "../core.ts";
+import type { Conversion, ScanEndpoint } from "../core-types.ts";
 import type { AttachedEndpoint, AttachModel, SkippedEndpoint } from "./types.ts";
 
 const CONNECTED_TYPES = new Set(["virtual", "macvlan", "ipvlan"]);

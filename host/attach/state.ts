@@ -16,7 +16,7 @@ import { Errno } from "../netlink/errno.ts";
 import { AttachError } from "./errors.ts";
 import { Buffer } from "node:buffer";
 import process from "node:process";
-import type { AgentMessages, NeighbourRule } from "../core.ts";
+import type { AgentMessages, NeighbourRule } from "../core-types.ts";
 import type { JournalEntry } from "./journal.ts";
 import type { AttachedEndpoint, SkippedEndpoint } from "./types.ts";
 

@@ -1,5 +1,5 @@
 // The attach engine's public shapes (see docs in host/attach/index.ts).
-import type { AgentMessages, NeighbourRule } from "../core.ts";
+import type { AgentMessages, NeighbourRule } from "../core-types.ts";
 
 /** How a pod link is connected to the VM; `default` is `tcfilter`, as in Kata. */
 export type AttachModel = "tcfilter" | "macvtap" | "none" | "default";

@@ -1,5 +1,5 @@
 // Options and printing shared by the commands that end in a conversion (convert, scan).
-import type { Conversion, NeighbourRule } from "../core.ts";
+import type { Conversion, NeighbourRule } from "../core-types.ts";
 import { writePb64 } from "../format/pb64.ts";
 import { type CliIO, UsageError } from "./command.ts";
 import { parseNamedValues } from "./device-options.ts";

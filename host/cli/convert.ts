@@ -1,6 +1,6 @@
 // katanet convert: what Kata would send for a capture, hand-described endpoints, or a DAN file.
 import { parseArgs } from "node:util";
-import type { Conversion, ConvertOptions } from "../core.ts";
+import type { Conversion, ConvertOptions } from "../core-types.ts";
 import { convertCapture, convertEndpoints, defaultCore } from "../convert.ts";
 import { danToEndpointSpecs } from "../dan/convert.ts";
 import type { EndpointSpec } from "../dan/endpoint-spec.ts";

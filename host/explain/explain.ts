@@ -2,7 +2,8 @@
 // dropped or changed with the rule that decided it, and the findings that follow: Kata
 // refusing the namespace, and what the guest agent would reject or leave unreachable.
 // The marks are the converter's own (KatanetCore.explain); nothing here re-decides them.
-import type { KatanetCore, Conversion, ExplainRecord, NeighbourRule } from "../core.ts";
+import type { KatanetCore } from "../core.ts";
+import type { Conversion, ExplainRecord, NeighbourRule } from "../core-types.ts";
 import { convertCapture, convertDan, convertEndpoints, defaultCore } from "../convert.ts";
 import type { GuestPciPaths } from "../dan/convert.ts";
 import type { EndpointSpec } from "../dan/endpoint-spec.ts";

@@ -2,7 +2,7 @@
 // logic's own checks and plan (host/apply/plan.ts), against a model of the guest's tables
 // instead of a namespace. Interfaces first (their addresses bring connected prefixes), then
 // routes gateway-less first, each gateway checked against what is installed by then.
-import type { AgentMessages } from "../core.ts";
+import type { AgentMessages } from "../core-types.ts";
 import { decode, type ARPNeighbor, type Route } from "../schema.ts";
 import { planRequests, type InterfacePlan, type RoutePlan } from "../apply/plan.ts";
 import { ApplyInputError } from "../apply/input.ts";

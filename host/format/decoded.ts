@@ -1,5 +1,5 @@
 // The agent messages decoded with the .proto schema: what the guest agent would read.
-import type { AgentMessages } from "../core.ts";
+import type { AgentMessages } from "../core-types.ts";
 import { decode, toProtoJson, type ARPNeighborJson, type InterfaceJson, type Messages, type RouteJson } from "../schema.ts";
 
 export interface DecodedMessages {

@@ -1,7 +1,7 @@
 // The fixtures' `expected.<rule>.pb` form: one JSON object, every message base64. Written
 // in pieces, so a namespace with a million routes never holds its whole text at once.
 import { Buffer } from "node:buffer";
-import type { AgentMessages } from "../core.ts";
+import type { AgentMessages } from "../core-types.ts";
 
 export interface Pb64 {
   interfaces: string[];

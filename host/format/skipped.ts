@@ -1,7 +1,7 @@
 // Links a conversion left out: the ones Kata never considers (loopback, no address, a
 // second name for a link already added) and the ones Kata would reject, which --keep-going
 // leaves out and which must always be shown to the user.
-import type { SkippedLink } from "../core.ts";
+import type { SkippedLink } from "../core-types.ts";
 
 const NEVER_CONSIDERED = new Set(["no-addresses", "loopback", "already-added"]);
 

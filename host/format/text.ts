@@ -1,6 +1,6 @@
 // A reading of the agent messages in the style of `ip address`, `ip route` and `ip neigh`,
 // for people checking what a Kata guest would be given.
-import type { SkippedLink } from "../core.ts";
+import type { SkippedLink } from "../core-types.ts";
 import type { ARPNeighbor, Interface, Route } from "../schema.ts";
 import type { DecodedMessages } from "./decoded.ts";
 import { IFF_NOARP, neighbourStateNames } from "../netlink/constants.ts";

@@ -4,7 +4,7 @@
 
 import protobuf from "protobufjs";
 import { decode, schemaRoot, toProtoJson, typeByName, type ARPNeighbor, type Interface, type Messages, type MessagesJson, type Route } from "../schema.ts";
-import type { SkippedLink } from "../core.ts";
+import type { SkippedLink } from "../core-types.ts";
 import type { Change, NamespaceState } from "./state.ts";
 import type { Explanation } from "../explain/explain.ts";
 import { explanationMessage, type ExplanationMessage } from "./explanation.ts";

@@ -2,7 +2,7 @@
 // two of them in the agent's terms. Comparing bytes is exact: the core's output is
 // deterministic, so equal state gives equal bytes.
 
-import type { AgentMessages, Conversion, NeighbourRule, SkippedLink } from "../core.ts";
+import type { AgentMessages, Conversion, NeighbourRule, SkippedLink } from "../core-types.ts";
 import { decode } from "../schema.ts";
 import { elementsOf, wrapInField1 } from "../wire/lists.ts";
 

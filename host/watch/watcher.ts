@@ -3,7 +3,8 @@
 // listeners what changed, as numbered envelopes. A lost notification (receive-buffer
 // overflow) turns the next rescan into a full resync, so listeners never miss a change.
 
-import type { KatanetCore, NeighbourRule } from "../core.ts";
+import type { KatanetCore } from "../core.ts";
+import type { NeighbourRule } from "../core-types.ts";
 import { defaultCore } from "../convert.ts";
 import { explainConversion, type Explanation } from "../explain/explain.ts";
 import { scan } from "../scan.ts";

@@ -2,7 +2,7 @@
 // of interfaces (veths carrying the same names and MACs, peers in a third namespace), the
 // scan → pb64 → requests path, what two scans must agree on, and a captured CLI I/O.
 
-import type { AgentMessages } from "../../host/core.ts";
+import type { AgentMessages } from "../../host/core-types.ts";
 import { toPb64 } from "../../host/format/pb64.ts";
 import { parsePb64Json, type AgentRequests } from "../../host/apply/input.ts";
 import { scan } from "../../host/scan.ts";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { planAttach } from "../../host/attach/plan.ts";
 import type { AttachedEndpoint } from "../../host/attach/types.ts";
-import type { Conversion } from "../../host/core.ts";
+import type { Conversion } from "../../host/core-types.ts";
 
 const endpoint = (name: string, type: string, pairIndex: number) => ({ name, type, pairIndex: BigInt(pairIndex), hwAddr: "02:00:00:00:00:01" });
 

@@ -3,7 +3,9 @@
 // rules from RTM_NEWLINK/RTM_NEWADDR messages built here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KataError, KatanetCore, type Conversion } from "../../host/core.ts";
+import { KatanetCore } from "../../host/core.ts";
+import { KataError } from "../../host/core-errors.ts";
+import { type Conversion } from "../../host/core-types.ts";
 import { NetlinkBuilder } from "../../host/netlink/builder.ts";
 import { readFixture } from "../support/fixtures.ts";
 

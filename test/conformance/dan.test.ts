@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { convertDan } from "../../host/convert.ts";
-import { NEIGHBOUR_RULES } from "../../host/core.ts";
+import { NEIGHBOUR_RULES } from "../../host/core-types.ts";
 import { DanError } from "../../host/dan/errors.ts";
 import { DAN_FIXTURE_DIR, danFixtureFiles, loadDanFixture } from "../dan/fixture-files.ts";
 import type { ExpectedPb } from "../support/fixtures.ts";

@@ -4,7 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
 import { defaultCore } from "../../host/default-core.ts";
-import { KataError, KatanetCore, NEIGHBOUR_RULES } from "../../host/core.ts";
+import { KatanetCore } from "../../host/core.ts";
+import { KataError } from "../../host/core-errors.ts";
+import { NEIGHBOUR_RULES } from "../../host/core-types.ts";
 import { liveFixtures } from "../support/fixtures.ts";
 import { toPb64 } from "../../host/format/pb64.ts";
 

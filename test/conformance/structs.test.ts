@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { convertEndpoints } from "../../host/convert.ts";
-import { NEIGHBOUR_RULES } from "../../host/core.ts";
+import { NEIGHBOUR_RULES } from "../../host/core-types.ts";
 import type { EndpointSpec } from "../../host/dan/endpoint-spec.ts";
 import { readFixture, type ExpectedStructures } from "../support/fixtures.ts";
 import { toPb64 } from "../../host/format/pb64.ts";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { asCapture, CaptureFormatError } from "../../host/capture.ts";
 import { convertEndpoints, type EndpointConvertOptions } from "../../host/convert.ts";
-import { MalformedInputError } from "../../host/core.ts";
+import { MalformedInputError } from "../../host/core-errors.ts";
 import type { EndpointSpec } from "../../host/dan/endpoint-spec.ts";
 import { decodeMessages } from "../../host/format/decoded.ts";
 import { packageFile } from "../../host/paths.ts";

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { convertCapture } from "../../host/convert.ts";
-import { MalformedInputError } from "../../host/core.ts";
+import { MalformedInputError } from "../../host/core-errors.ts";
 import { decodeMessages, toDecodedJson } from "../../host/format/decoded.ts";
 
 const hex = (...fields: string[]): string => fields.join("");

@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { captureInput } from "../../host/capture.ts";
 import { defaultCore } from "../../host/default-core.ts";
-import { CoreCrashError, CoreUsageError, KatanetCore, MalformedInputError } from "../../host/core.ts";
+import { KatanetCore } from "../../host/core.ts";
+import { CoreCrashError, CoreUsageError, MalformedInputError } from "../../host/core-errors.ts";
 import { netlinkMessages } from "../../host/netlink/messages.ts";
 import { findLiveFixture } from "../support/fixtures.ts";
 

@@ -3,7 +3,8 @@
 // other one dropped with a rule; where Kata refuses the namespace, Go's error as a finding.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { KatanetCore, NEIGHBOUR_RULES } from "../../host/core.ts";
+import { KatanetCore } from "../../host/core.ts";
+import { NEIGHBOUR_RULES } from "../../host/core-types.ts";
 import { danToEndpointSpecs } from "../../host/dan/convert.ts";
 import { explain, breaksGuest } from "../../host/explain/explain.ts";
 import { danFixtureFiles, loadDanFixture } from "../dan/fixture-files.ts";

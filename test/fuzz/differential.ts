@@ -1,6 +1,6 @@
 // The plain-TS reference as an oracle: on a valid input it must give the bytes the Wasm
 // core gave, for both neighbour rules, or fail with the same Kata text.
-import type { AgentMessages } from "../../host/core.ts";
+import type { AgentMessages } from "../../host/core-types.ts";
 import { convertNamespace } from "../reference/convert-namespace.ts";
 import { KataScanError } from "../reference/endpoints.ts";
 import type { AgentMessagesPb, NeighborRule } from "../reference/model.ts";

@@ -1,6 +1,8 @@
 // One input through the Wasm core, judged by the rules every input must keep: no trap,
 // and every rejection a typed error that says what and where.
-import { CoreUsageError, KataError, KatanetCore, MalformedInputError, type Conversion } from "../../host/core.ts";
+import { KatanetCore } from "../../host/core.ts";
+import { CoreUsageError, KataError, MalformedInputError } from "../../host/core-errors.ts";
+import { type Conversion } from "../../host/core-types.ts";
 
 export type Outcome =
   | { kind: "converted"; conversion: Conversion }

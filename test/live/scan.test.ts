@@ -3,7 +3,8 @@
 // what the fixtures README lists as kernel-variable (neighbour order).
 import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { KataError, NEIGHBOUR_RULES, type Conversion, type NeighbourRule } from "../../host/core.ts";
+import { KataError } from "../../host/core-errors.ts";
+import { NEIGHBOUR_RULES, type Conversion, type NeighbourRule } from "../../host/core-types.ts";
 import { decodeMessages, toDecodedJson, type DecodedJson } from "../../host/format/decoded.ts";
 import { DumpThread } from "../../host/netlink/dump-thread.ts";
 import { scan } from "../../host/scan.ts";

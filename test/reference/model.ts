@@ -2,7 +2,7 @@
 // `net.IP`, `net.IPMask` and `net.HardwareAddr` are byte slices where `null` is Go's nil
 // and a zero-length array is an empty, non-nil slice; the difference shows in the output.
 
-import type { AgentMessages } from "../../host/core.ts";
+import type { AgentMessages } from "../../host/core-types.ts";
 
 export type IP = Uint8Array | null;
 export type IPMask = Uint8Array | null;

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { apply } from "../../host/apply/index.ts";
 import { attach, detach } from "../../host/attach/index.ts";
 import { convertEndpoints } from "../../host/convert.ts";
-import { MalformedInputError } from "../../host/core.ts";
+import { MalformedInputError } from "../../host/core-errors.ts";
 import { NamespaceError } from "../../host/netlink/netns.ts";
 import { scan } from "../../host/scan.ts";
 import { createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip, QUIET_VETH_PAIR, uniqueNamespaceName } from "../support/netns.ts";
