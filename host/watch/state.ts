@@ -2,6 +2,7 @@
 // two of them in the agent's terms. Comparing bytes is exact: the core's output is
 // deterministic, so equal state gives equal bytes.
 
+import { Buffer } from "node:buffer";
 import type { AgentMessages, Conversion, NeighbourRule, SkippedLink } from "../core-types.ts";
 import { decode } from "../schema.ts";
 import { elementsOf, wrapInField1 } from "../wire/lists.ts";
@@ -83,10 +84,9 @@ export function changesBetween(before: NamespaceState, after: NamespaceState): C
   return changes;
 }
 
+/** A memcmp: a big namespace's route list, most of a MiB, is compared on every rescan. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 function key(bytes: Uint8Array): string {
