@@ -11,7 +11,7 @@
 // the record is rewritten after every step, and rewriting the messages each time made a
 // large namespace's attach and detach pay for them a dozen times.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Errno } from "../netlink/errno.ts";
 import { AttachError } from "./errors.ts";
 import { Buffer } from "node:buffer";
@@ -88,10 +88,13 @@ function readMessages(inode: string): AttachState["messages"] {
   }
 }
 
-/** The record's directory. */
+/** The record's directory, made if missing, and writable by this process: checked here so
+ * that an ordinary user is told the same whether or not root has made it already (a user
+ * that may read any file would otherwise get as far as the lock). */
 export function ensureStateDirectory(): void {
   try {
     mkdirSync(STATE_DIRECTORY, { recursive: true, mode: 0o700 });
+    accessSync(STATE_DIRECTORY, constants.W_OK);
   } catch (error) {
     throw asNeedsRoot(error, "create the state directory", STATE_DIRECTORY);
   }

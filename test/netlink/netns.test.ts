@@ -17,6 +17,7 @@ import {
 } from "../../host/netlink/netns.ts";
 import { NetlinkSocket } from "../../host/netlink/socket.ts";
 import { assertCleanState, createNamespace, deleteNamespaces, ipBatch, namespaceTestsSkip } from "../support/netns.ts";
+import { asNobody } from "../support/nobody.ts";
 
 const RTM_NEWLINK = 16;
 
@@ -159,7 +160,8 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<vo
   }
 }
 
-/** Runs inNamespace in a child of the same runtime as uid/gid 65534; returns what it printed. */
+/** Runs inNamespace in a child of the same runtime as nobody (test/support/nobody.ts: able to
+ * load katanet even from a checkout nobody cannot enter); returns what it printed. */
 function runAsNobody(namespace: string): string {
   const isDeno = "Deno" in globalThis;
   const module = new URL(`../../host/netlink/netns.${isDeno ? "ts" : "js"}`, import.meta.url).href;
@@ -170,9 +172,8 @@ function runAsNobody(namespace: string): string {
   const args = isDeno ? ["eval", code] : ["--input-type=module", "-e", code];
   const denoCache = `/tmp/katanet-deno-nobody-${process.pid}`;
   try {
-    const child = spawnSync(process.execPath, args, {
-      uid: 65534,
-      gid: 65534,
+    const [command, ...rest] = asNobody([process.execPath, ...args]);
+    const child = spawnSync(command, rest, {
       encoding: "utf8",
       env: { PATH: process.env.PATH, HOME: "/tmp", DENO_DIR: denoCache, NO_COLOR: "1" },
     });
