@@ -29,14 +29,10 @@ function createRichPod(): Pod {
 
 describe("attach: endpoints", { skip }, () => {
   let pod: Pod | undefined;
-  cleanUpEachTest(() => {
-    const last = pod;
-    pod = undefined;
-    return last;
-  });
+  const track = cleanUpEachTest();
 
   it("connects veth and macvlan endpoints and lists a tuntap one, untouched, with the reason", () => {
-    pod = createRichPod();
+    pod = track(createRichPod());
     const attachment = attach({ netns: pod.namespace, keepFds: false });
     assert.deepEqual(
       attachment.endpoints.map((endpoint) => [endpoint.name, endpoint.type, endpoint.model, endpoint.tapName]),
@@ -48,7 +44,7 @@ describe("attach: endpoints", { skip }, () => {
   });
 
   it("attaches and detaches endpoints one at a time, never reusing an index", () => {
-    pod = createRichPod();
+    pod = track(createRichPod());
     const before = namespacePicture(pod.namespace);
     const first = attach({ netns: pod.namespace, only: ["mv0"], keepFds: false });
     assert.deepEqual(first.endpoints.map((endpoint) => endpoint.name), ["mv0"]);
@@ -67,7 +63,7 @@ describe("attach: endpoints", { skip }, () => {
   });
 
   it("turns away a second attacher while another live process holds the namespace", async () => {
-    pod = createPod();
+    pod = track(createPod());
     const holder = spawn("sleep", ["30"], { stdio: "ignore" });
     const lock = `${STATE_DIRECTORY}/${statSync(`/var/run/netns/${pod.namespace}`).ino}.lock`;
     try {

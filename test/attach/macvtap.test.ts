@@ -17,14 +17,10 @@ const skip = namespaceTestsSkip();
 describe("attach --model macvtap", { skip }, () => {
   let pod: Pod | undefined;
   const fds: number[] = [];
-  cleanUpEachTest(() => {
-    const last = pod;
-    pod = undefined;
-    return last;
-  }, fds);
+  const track = cleanUpEachTest(fds);
 
   it("moves the guest MAC to the macvtap, a private MAC to the veth, and clears its addresses", () => {
-    pod = createPod();
+    pod = track(createPod());
     const attachment = attach({ netns: pod.namespace, model: "macvtap", keepFds: false });
     const [endpoint] = attachment.endpoints;
     assert.equal(endpoint.model, "macvtap");
@@ -39,7 +35,7 @@ describe("attach --model macvtap", { skip }, () => {
   });
 
   it("gives the macvtap Kata's txqlen of 1500 when the veth has none", () => {
-    pod = createPod();
+    pod = track(createPod());
     ip(["-n", pod.namespace, "link", "set", "eth0", "txqlen", "0"]);
     attach({ netns: pod.namespace, model: "macvtap", keepFds: false });
     const [tap] = JSON.parse(ip(["-j", "-n", pod.namespace, "link", "show", "tap0_kata"]));
@@ -47,7 +43,7 @@ describe("attach --model macvtap", { skip }, () => {
   });
 
   it("carries a frame from the veth's peer to /dev/tap<ifindex>, and one back", () => {
-    pod = createPod();
+    pod = track(createPod());
     const [endpoint] = attach({ netns: pod.namespace, model: "macvtap", keepFds: false }).endpoints;
     const vm = sys.openReadWrite(endpoint.devicePath!, { nonBlocking: true });
     fds.push(vm);
@@ -62,7 +58,7 @@ describe("attach --model macvtap", { skip }, () => {
   });
 
   it("with --queues 4 returns 4 descriptors of /dev/tap<ifindex>", () => {
-    pod = createPod();
+    pod = track(createPod());
     const [endpoint] = attach({ netns: pod.namespace, model: "macvtap", queues: 4 }).endpoints;
     fds.push(...endpoint.vmFds!);
     assert.equal(endpoint.vmFds?.length, 4);
@@ -70,7 +66,7 @@ describe("attach --model macvtap", { skip }, () => {
 
   for (const podUp of [true, false]) {
     it(`detach restores MAC, addresses, routes and the ${podUp ? "up" : "down"} state exactly`, () => {
-      pod = createPod({ podUp });
+      pod = track(createPod({ podUp }));
       const before = namespacePicture(pod.namespace);
       attach({ netns: pod.namespace, model: "macvtap", keepFds: false });
       assert.deepEqual(detach({ netns: pod.namespace }), { detached: ["eth0"], alreadyClean: false });

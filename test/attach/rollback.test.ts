@@ -14,15 +14,11 @@ const skip = namespaceTestsSkip();
 
 describe("attach rolls back", { skip }, () => {
   let pod: Pod | undefined;
-  cleanUpEachTest(() => {
-    const last = pod;
-    pod = undefined;
-    return last;
-  });
+  const track = cleanUpEachTest();
 
   for (const [model, queues] of [["tcfilter", 2], ["macvtap", 2]] as const) {
     it(`${model}: a failure after every step leaves the namespace as it was`, () => {
-      pod = createPod();
+      pod = track(createPod());
       const before = namespacePicture(pod.namespace);
       const { steps } = attach({ netns: pod.namespace, model, queues, keepFds: false });
       detach({ netns: pod.namespace });
@@ -39,7 +35,7 @@ describe("attach rolls back", { skip }, () => {
   }
 
   it("detach from a fresh process after the attaching one was killed with SIGKILL", async () => {
-    pod = createPod();
+    pod = track(createPod());
     const before = namespacePicture(pod.namespace);
     const child = attachInChild(pod.namespace);
     const ready = await firstLine(child);
@@ -52,7 +48,7 @@ describe("attach rolls back", { skip }, () => {
   });
 
   it("an attacher killed after any step is rolled back by the next detach, or by the next attach", async () => {
-    pod = createPod();
+    pod = track(createPod());
     const before = namespacePicture(pod.namespace);
     const { steps } = attach({ netns: pod.namespace, model: "macvtap", queues: 2, keepFds: false });
     detach({ netns: pod.namespace });

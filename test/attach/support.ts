@@ -166,17 +166,20 @@ export function closeAll(fds: readonly number[]): void {
   for (const fd of fds) sys.close(fd);
 }
 
-/**
- * After each test of a suite: the descriptors it opened closed, whatever it attached in its
- * pod detached, the pod deleted; after the suite, nothing left behind. `takePod` hands over
- * the test's pod (and forgets it, so a later test without one deletes nothing twice).
- */
-export function cleanUpEachTest(takePod: () => Pod | undefined, fds: number[] = []): void {
+/** After each test, the VM fds in `fds` are closed and the pods given to the returned
+ * `track` detached and deleted; after all of them, nothing of the tests is left. */
+export function cleanUpEachTest(fds: number[] = []): (pod: Pod) => Pod {
+  const pods: Pod[] = [];
   afterEach(() => {
     closeAll(fds.splice(0));
-    const pod = takePod();
-    if (pod) detach({ netns: pod.namespace });
-    pod?.delete();
+    for (const pod of pods.splice(0)) {
+      detach({ netns: pod.namespace });
+      pod.delete();
+    }
   });
   after(assertCleanState);
+  return (pod) => {
+    pods.push(pod);
+    return pod;
+  };
 }

@@ -18,14 +18,10 @@ const skip = namespaceTestsSkip();
 describe("attach --model tcfilter", { skip }, () => {
   let pod: Pod | undefined;
   const fds: number[] = [];
-  cleanUpEachTest(() => {
-    const last = pod;
-    pod = undefined;
-    return last;
-  }, fds);
+  const track = cleanUpEachTest(fds);
 
   it("creates tap0_kata with the veth's MTU and the redirects both ways, and reports it", () => {
-    pod = createPod();
+    pod = track(createPod());
     const attachment = attach({ netns: pod.namespace, keepFds: false });
     assert.equal(attachment.existing, false);
     assert.deepEqual(attachment.skipped, []);
@@ -50,7 +46,7 @@ describe("attach --model tcfilter", { skip }, () => {
   });
 
   it("carries a frame from the veth's peer to the tap opened by name, and one back", () => {
-    pod = createPod();
+    pod = track(createPod());
     attach({ netns: pod.namespace, keepFds: false });
     const vm = inNamespace(pod.namespace, () => openTapQueue("tap0_kata", tapFlags(0), { nonBlocking: true }));
     fds.push(vm);
@@ -65,7 +61,7 @@ describe("attach --model tcfilter", { skip }, () => {
   });
 
   it("with --queues 4 returns 4 queue descriptors, and a VMM opens 4 queues by name", () => {
-    pod = createPod();
+    pod = track(createPod());
     const attachment = attach({ netns: pod.namespace, queues: 4 });
     const [endpoint] = attachment.endpoints;
     fds.push(...endpoint.vmFds!);
@@ -79,7 +75,7 @@ describe("attach --model tcfilter", { skip }, () => {
   });
 
   it("detach leaves links, addresses, routes, qdiscs and filters exactly as before attach", () => {
-    pod = createPod();
+    pod = track(createPod());
     const before = namespacePicture(pod.namespace);
     attach({ netns: pod.namespace, keepFds: false, queues: 2 });
     assert.notDeepEqual(namespacePicture(pod.namespace), before);
@@ -88,7 +84,7 @@ describe("attach --model tcfilter", { skip }, () => {
   });
 
   it("attach twice reports the existing attachment; detach twice changes nothing", () => {
-    pod = createPod();
+    pod = track(createPod());
     const first = attach({ netns: pod.namespace, keepFds: false });
     const attached = namespacePicture(pod.namespace);
     const second = attach({ netns: pod.namespace, keepFds: false });
@@ -104,7 +100,7 @@ describe("attach --model tcfilter", { skip }, () => {
   });
 
   it("copes with a tap and a qdisc someone already removed", () => {
-    pod = createPod();
+    pod = track(createPod());
     const before = namespacePicture(pod.namespace);
     attach({ netns: pod.namespace, keepFds: false });
     ip(["-n", pod.namespace, "link", "del", "tap0_kata"]);
@@ -115,7 +111,7 @@ describe("attach --model tcfilter", { skip }, () => {
   });
 
   it("--vhost fails naming /dev/vhost-net, which this kernel lacks, and leaves nothing", () => {
-    pod = createPod();
+    pod = track(createPod());
     const before = namespacePicture(pod.namespace);
     assert.throws(
       () => attach({ netns: pod!.namespace, vhost: true }),
@@ -126,7 +122,7 @@ describe("attach --model tcfilter", { skip }, () => {
   });
 
   it("a tap name taken by another link fails at the create step, naming it, and leaves nothing", () => {
-    pod = createPod();
+    pod = track(createPod());
     ip(["-n", pod.namespace, "link", "add", "tap0_kata", "type", "bridge"]);
     const before = namespacePicture(pod.namespace);
     assert.throws(
